@@ -1,0 +1,159 @@
+"""The `newsetl` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+DEFAULT_DB = Path("warehouse/news.duckdb")
+
+app = typer.Typer(
+    help="ETL with data-quality checks for Chinese local-newspaper pages.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+SeedsOpt = Annotated[Path, typer.Option("--seeds", help="Folder of page files to ingest.")]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clear sentence and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    seeds: SeedsOpt = Path("seeds"),
+    db: DbOpt = DEFAULT_DB,
+    out: OutOpt = Path("reports"),
+    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
+) -> None:
+    """Ingest every new or changed page of the folder, check the warehouse and write the report."""
+    from newsetl.runtime import configure_prefect
+
+    if not seeds.is_dir():
+        raise fail(f"The page folder {seeds} does not exist.")
+    started = time.monotonic()
+    ephemeral = configure_prefect()
+    with console.status("Loading Prefect…"):
+        from flows.ingest import ingest
+    if ephemeral:
+        console.print(
+            "Starting Prefect's temporary local API (10-25 s; set PREFECT_API_URL to use a "
+            "running server instead)…"
+        )
+    from newsetl.lock import WarehouseBusy
+
+    try:
+        with console.status("Ingesting pages…"):
+            summary = ingest(seeds=str(seeds), db=str(db), reports=str(out), batch_size=batch_size)
+    except WarehouseBusy as exc:
+        raise fail(str(exc), code=75) from None
+    except Exception as exc:
+        raise fail(f"The run did not complete: {type(exc).__name__}: {exc}") from None
+    print_summary(summary, time.monotonic() - started)
+    if summary["status"] != "completed":
+        raise fail(f"Data-quality errors: {summary['checks']['errors']} error-level checks failed.")
+
+
+def print_summary(summary: dict, wall: float) -> None:
+    """The end-of-run summary table."""
+    from rich.table import Table
+
+    c = summary["counts"]
+    table = Table(title=f"newsetl run {summary['run_id']}: {summary['status']}", show_header=False)
+    for label, key in [
+        ("files seen", "seen"),
+        ("loaded", "loaded"),
+        ("changed", "changed"),
+        ("unchanged", "unchanged"),
+        ("removed", "removed"),
+        ("quarantined", "quarantined"),
+        ("items", "items"),
+        ("paragraphs", "paragraphs"),
+    ]:
+        table.add_row(label, str(c.get(key, 0)))
+    for key in sorted(k for k in c if k.startswith("anomaly:")):
+        table.add_row(f"anomalies: {key.split(':', 1)[1]}", str(c[key]))
+    checks = summary["checks"]
+    table.add_row(
+        "checks", f"{checks['checks']} run, {checks['failed']} failed, {checks['errors']} errors"
+    )
+    table.add_row("report", summary["report"])
+    table.add_row("seconds", f"{summary['seconds']:.1f} in the flow, {wall:.1f} wall")
+    Console().print(table)
+
+
+@app.command()
+def parse(file: Annotated[Path, typer.Argument(help="A page file.")]) -> None:
+    """Print one page's parse as JSON, without touching the warehouse."""
+    from newsetl.decode import DecodeError
+    from newsetl.parsing import parse_file
+
+    try:
+        page = parse_file(file)
+    except (DecodeError, OSError) as exc:
+        raise fail(str(exc)) from None
+    sys.stdout.write(json.dumps(page.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run on the warehouse (read-only).")],
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Run ad-hoc SQL on the warehouse through a read-only connection."""
+    import duckdb
+
+    from newsetl import warehouse
+
+    try:
+        con = warehouse.connect(db, read_only=True)
+        df = con.execute(sql).df()
+    except (warehouse.WarehouseError, duckdb.Error) as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+    if format is Format.csv:
+        df.to_csv(sys.stdout, index=False)
+    elif format is Format.json:
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+    else:
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for column in df.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in df.itertuples(index=False):
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+        console.print(f"{len(df)} rows")
+
+
+@app.command()
+def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
+    """Write the HTML data-quality report from the warehouse."""
+    from newsetl import report as report_mod
+    from newsetl import warehouse
+
+    try:
+        path = report_mod.write_report(db, out)
+    except warehouse.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Report written to {path}")

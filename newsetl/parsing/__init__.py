@@ -1,0 +1,51 @@
+"""Page parser: raw page text to items with repaired paragraphs and located anomalies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsetl.decode import read_page
+from newsetl.model import Anomaly, Page
+from newsetl.parsing.build import build_item
+from newsetl.parsing.flags import mixed_width, traditional_chars
+from newsetl.parsing.layout import reattach_orphans
+from newsetl.parsing.lines import page_units
+from newsetl.parsing.repairs import ParagraphBuilder
+from newsetl.parsing.segment import segment
+
+__all__ = ["parse_file", "parse_page"]
+
+
+def _owner(items: list, pos: int) -> int | None:
+    for k, item in enumerate(items):
+        if item.start <= pos < item.end:
+            return k
+    return None
+
+
+def parse_page(text: str, source: str = "<text>", encoding: str = "utf-8") -> Page:
+    """Parse one decoded page into items and anomalies (offsets into `text`)."""
+    drafts = segment(page_units(text))
+    layout = reattach_orphans(text, drafts)
+    drafts = [d for d in drafts if d.frags or d.headline or d.dateline]
+    drafts.sort(key=lambda d: d.start)
+    builder = ParagraphBuilder(text, seen=[])
+    items = [build_item(text, d, builder) for d in drafts]
+    items = [it for it in items if it.paragraphs or it.headline_lines]
+    page_only: list[Anomaly] = mixed_width(text)
+    for a in layout + traditional_chars(text):
+        k = _owner(items, a.start)
+        if k is None:
+            page_only.append(a)
+        else:
+            items[k].anomalies.append(a)
+            items[k].anomalies.sort(key=lambda x: (x.start, x.type))
+    every = page_only + [a for it in items for a in it.anomalies]
+    every.sort(key=lambda a: (a.start, a.end, a.type))
+    return Page(source=source, encoding=encoding, text=text, items=items, anomalies=every)
+
+
+def parse_file(path: str | Path) -> Page:
+    """Decode and parse one page file."""
+    text, encoding = read_page(path)
+    return parse_page(text, source=str(path), encoding=encoding)

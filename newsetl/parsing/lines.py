@@ -1,0 +1,102 @@
+"""Splitting a page into classified line units with character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsetl.parsing import patterns as P
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_TITLE_FORBIDDEN = re.compile(r"[。！？!?；;，,：:]|……")
+
+
+@dataclass
+class Unit:
+    """One printed line (or part of one) with its kind and page offsets."""
+
+    kind: str  # text | heading | dateline | credit | caption | byline | placeholder | figcap
+    text: str
+    start: int
+    end: int
+    gap: int = 0  # blank lines before this unit
+    level: int = 0  # markdown heading level, 0 when unmarked
+    extra: str = ""  # dateline people text, or the credit / byline string
+
+
+def _strip(line: str, start: int) -> tuple[str, int]:
+    body = line.rstrip("\r\n")
+    left = len(body) - len(body.lstrip(" \t\u3000\ufeff"))
+    content = body.strip(" \t\u3000\ufeff")
+    return content, start + left
+
+
+def title_like(text: str) -> bool:
+    """A headline candidate: short, no sentence punctuation, balanced quotes."""
+    return (
+        2 <= len(text) <= 42
+        and not _TITLE_FORBIDDEN.search(text)
+        and P.quotes_balanced(text)
+        and text[0] not in P.CLOSERS + "、"
+        and not text.endswith(("、", "和", "的"))
+    )
+
+
+def _split_line(content: str, start: int, gap: int) -> list[Unit]:
+    end = start + len(content)
+    mark = P.HEADING_MARK.match(content)
+    if mark and len(content) > mark.end():
+        off = mark.end()
+        return [Unit("heading", content[off:], start + off, end, gap, len(mark.group(1)))]
+    if P.PLACEHOLDER.match(content):
+        return [Unit("placeholder", content, start, end, gap)]
+    if P.FIGURE_CAPTION.match(content):
+        return [Unit("figcap", content, start, end, gap)]
+    credit = P.CREDIT_LINE.match(content)
+    if credit and len(content) <= 30:
+        return [Unit("credit", content, start, end, gap, extra=content)]
+    if P.CLOSING_BYLINE.fullmatch(content):
+        return [Unit("byline", content, start, end, gap, extra=content)]
+    units: list[Unit] = []
+    dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
+    if dl and len(content) > dl.end():
+        people = dl.group(2) if dl.re is P.DATELINE else ""
+        units.append(
+            Unit("dateline", dl.group(0).rstrip(), start, start + dl.end(), gap, extra=people)
+        )
+        content, start, gap = content[dl.end() :], start + dl.end(), 0
+    tail: Unit | None = None
+    trailing = P.TRAILING_CREDIT.search(content)
+    if trailing and trailing.start() > 0:
+        cut = trailing.start(1)
+        tail = Unit("credit", trailing.group(1), start + cut, end, 0, extra=trailing.group(1))
+        body = content[:cut].rstrip(" \t\u3000")
+        kind = "text" if P.ends_sentence(body) else "caption"
+        units.append(Unit(kind, body, start, start + len(body), gap))
+        return [*units, tail]
+    byline = P.CLOSING_BYLINE.search(content)
+    if byline and byline.start() > 0 and P.ends_sentence(content[: byline.start()]):
+        cut = byline.start()
+        body = content[:cut].rstrip(" \t\u3000")
+        units.append(Unit("text", body, start, start + len(body), gap))
+        units.append(Unit("byline", byline.group(0), start + cut, end, 0, extra=byline.group(0)))
+        return units
+    units.append(Unit("text", content, start, end, gap))
+    return units
+
+
+def page_units(text: str) -> list[Unit]:
+    """Classify every non-blank line of the page; blank lines become the next unit's gap."""
+    units: list[Unit] = []
+    gap = 0
+    for m in _LINE.finditer(text):
+        line = m.group(0)
+        if not line:
+            break
+        content, start = _strip(line, m.start())
+        if not content:
+            gap += 1
+            continue
+        units.extend(_split_line(content, start, gap))
+        gap = 0
+    return units

@@ -1,0 +1,53 @@
+"""Regular expressions and character classes shared by the parsing modules."""
+
+from __future__ import annotations
+
+import re
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+NAME = rf"[{CJK}][{CJK}·]{{1,3}}"
+NAMES = rf"{NAME}(?:[ \t\u3000、]+{NAME}){{0,3}}"
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’』」）)》】\"'"
+ROLE = r"本报记者|特约记者|见习记者|记者|通讯员|实习生|摄影记者|摄影"
+
+HEADING_MARK = re.compile(r"^(#{1,6})[ \t\u3000]*")
+DATELINE = re.compile(
+    r"^(本报讯|本报)[ \t\u3000]*[(（]([^()（）]{0,60}?(?:记者|通讯员|实习生)[^()（）]{0,60})[)）]"
+)
+BARE_DATELINE = re.compile(r"^本报讯[ \t\u3000]*")
+PLACEHOLDER = re.compile(r"^图[一二三四五六七八九十\d]{1,3}$")
+FIGURE_CAPTION = re.compile(r"^图[一二三四五六七八九十\d]{1,3}[:：]")
+CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[ \t\u3000]*)?({NAMES})[ \t\u3000]*摄$")
+TRAILING_CREDIT = re.compile(
+    rf"(?:(?<=[{SENTENCE_END}{CLOSERS}])|[ \t\u3000]+)"
+    rf"((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000]*摄)$"
+)
+CLOSING_BYLINE = re.compile(rf"[(（][ \t\u3000]*(?:{ROLE})[^()（）]{{1,60}}[)）]$")
+TRIANGLE = "▲△"
+DATE_LEAD = re.compile(
+    r"^[▲△]?(?:\d{1,2}月\d{1,2}日|近日|日前|昨天|昨日|今天|今年|去年|当天|近年来)"
+)
+SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][ \t\u3000]+[{CJK}“『「(（]")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends with sentence-final punctuation (closing quotes allowed after it)."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def quotes_balanced(text: str) -> bool:
+    """True when every paired quotation mark in text is closed in order."""
+    for opener, closer in (("“", "”"), ("『", "』"), ("「", "」"), ("‘", "’")):
+        depth = 0
+        for ch in text:
+            if ch == opener:
+                depth += 1
+            elif ch == closer:
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    return True

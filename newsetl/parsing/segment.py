@@ -1,0 +1,251 @@
+"""Walking the classified units of a page and grouping them into draft items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsetl.parsing import patterns as P
+from newsetl.parsing.affinity import bigrams, containment
+from newsetl.parsing.lines import Unit, title_like
+
+INTERTITLE_AFFINITY = 0.5
+
+
+@dataclass
+class Draft:
+    """An item under construction: its units grouped by role."""
+
+    headline: list[Unit] = field(default_factory=list)
+    dateline: Unit | None = None
+    frags: list[Unit] = field(default_factory=list)  # text and intertitle units, page order
+    credits: list[Unit] = field(default_factory=list)
+    bylines: list[Unit] = field(default_factory=list)
+    captions: list[Unit] = field(default_factory=list)
+    triangle: bool = False
+    closed: bool = False
+    interleaved: bool = False
+    split_from_suffix: bool = False
+
+    @property
+    def is_article(self) -> bool:
+        return not self.triangle and not (self.credits and not self.dateline and not self.bylines)
+
+    def text(self, skip: int = 0) -> str:
+        return "\n".join(u.text for u in self.frags[skip:])
+
+    @property
+    def start(self) -> int:
+        return min(u.start for u in self.units())
+
+    def units(self) -> list[Unit]:
+        head = [self.dateline] if self.dateline else []
+        return self.headline + head + self.frags + self.credits + self.bylines + self.captions
+
+
+def _is_candidate(u: Unit) -> bool:
+    return u.kind == "text" and u.text[0] not in P.TRIANGLE and title_like(u.text)
+
+
+def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
+    """Evidence from what follows: a dateline, a marked heading, or a photo credit."""
+    j = i + 1
+    while j < len(units) and j <= i + 4 and _is_candidate(units[j]):
+        j += 1
+    if j >= len(units):
+        return j > i + 1 or not prev_open
+    nxt = units[j]
+    if nxt.kind in ("dateline", "heading"):
+        return True
+    spaced = bool(P.SPACED_PHRASES.search(units[i].text))
+    if (prev_open and not spaced) or not (spaced or P.DATE_LEAD.match(nxt.text)):
+        return False
+    for k in range(i + 1, min(len(units), i + 6)):
+        u = units[k]
+        if u.kind == "credit":
+            return k > i + 1 and units[k - 1].kind == "text"
+        if u.kind != "text" or u.text[0] in P.TRIANGLE or _is_candidate(u):
+            return False
+    return False
+
+
+def _weak_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
+    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
+    return score >= 2
+
+
+def _open_feature(drafts: list[Draft]) -> Draft | None:
+    """The latest article without dateline or closing byline that may be resumed."""
+    for d in reversed(drafts[:-1]):
+        if d.is_article and d.headline and not d.dateline and not d.bylines and d.frags:
+            return d
+        if d.bylines or (d.is_article and not d.dateline):
+            return None
+    return None
+
+
+def _lift(text: set[str], target: set[str], others: list[set[str]]) -> float:
+    base = sum(containment(o, target) for o in others) / len(others) if others else 0.0
+    return containment(text, target) / (base + 0.05)
+
+
+class Segmenter:
+    """Turns the unit stream of one page into drafts."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self.drafts: list[Draft] = []
+        self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
+
+    @property
+    def cur(self) -> Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    def _new(self, **kw: object) -> Draft:
+        d = Draft(**kw)  # type: ignore[arg-type]
+        d.captions.extend(self.pending)
+        self.pending.clear()
+        self.drafts.append(d)
+        return d
+
+    def _prev_open(self) -> bool:
+        d = self.cur
+        if d is None or d.closed or not d.frags:
+            return False
+        last = d.frags[-1]
+        return last.kind == "text" and not P.ends_sentence(last.text)
+
+    def _resume(self, feature: Draft) -> None:
+        """Move the tail of the interrupting item back to the feature it interrupted."""
+        cur = self.cur
+        assert cur is not None
+        idx = self.drafts.index(feature)
+        others = [bigrams(u.text) for d in self.drafts for u in d.frags]
+        feat_set = bigrams(feature.text() + "".join(u.text for u in feature.headline))
+        core = bigrams("".join(u.text for u in cur.headline) + cur.text()[: len(cur.frags[0].text)])
+        diffs = [
+            _lift(fb, feat_set, others) - _lift(fb, core, others)
+            for fb in (bigrams(u.text) for u in cur.frags[1:])
+        ]
+        gains = [sum(diffs[j:]) for j in range(len(diffs) + 1)]
+        k = 1 + max(range(len(gains)), key=lambda j: (gains[j], -j))
+        feature.frags.extend(cur.frags[k:])
+        del cur.frags[k:]
+        feature.frags.sort(key=lambda u: u.start)
+        for d in self.drafts[idx + 1 :]:
+            d.interleaved = True
+        self.drafts.remove(feature)
+        self.drafts.append(feature)
+
+    def _intertitle_target(self, u: Unit) -> Draft | None:
+        cur = self.cur
+        if cur is None or len(u.text) < 6:
+            return None
+        tb = bigrams(u.text)
+        if (
+            cur.is_article
+            and not cur.dateline
+            and cur.headline
+            and len(cur.frags) >= 2
+            and containment(tb, bigrams(cur.text())) >= INTERTITLE_AFFINITY
+        ):
+            return cur
+        feature = _open_feature(self.drafts)
+        if feature is not None and containment(tb, bigrams(feature.text())) >= INTERTITLE_AFFINITY:
+            return feature
+        return None
+
+    def run(self) -> list[Draft]:
+        units = self.units
+        i = 0
+        while i < len(units):
+            u = units[i]
+            if u.kind == "heading" or (_is_candidate(u) and self._headline_here(i)):
+                i = self._headline_block(i)
+                continue
+            self._place(u)
+            i += 1
+        if self.pending and self.drafts:
+            self.drafts[-1].captions.extend(self.pending)
+        return self.drafts
+
+    def _headline_here(self, i: int) -> bool:
+        prev_open = self._prev_open()
+        if _strong_headline(self.units, i, prev_open):
+            return True
+        if prev_open:
+            return False
+        target = self._intertitle_target(self.units[i])
+        if target is not None:
+            if target is not self.cur:
+                self._resume(target)
+            self.units[i].kind = "intertitle"
+            return False
+        return _weak_headline(self.units, i, prev_open)
+
+    def _headline_block(self, i: int) -> int:
+        block: list[Unit] = []
+        units = self.units
+        while i < len(units) and (
+            units[i].kind == "heading"
+            or (_is_candidate(units[i]) and (not block or self._continues_block(i)))
+        ):
+            units[i].kind = "heading"
+            block.append(units[i])
+            i += 1
+        self._new(headline=block)
+        return i
+
+    def _continues_block(self, i: int) -> bool:
+        j = i
+        while j < len(self.units) and _is_candidate(self.units[j]) and j < i + 4:
+            j += 1
+        return (
+            j >= len(self.units)
+            or self.units[j].kind in ("dateline", "heading")
+            or (_strong_headline(self.units, i, False) or _weak_headline(self.units, i, False))
+        )
+
+    def _place(self, u: Unit) -> None:
+        cur = self.cur
+        if u.kind in ("placeholder", "figcap"):
+            self.pending.append(u)
+        elif u.kind == "dateline":
+            if cur is None or cur.dateline or cur.frags or cur.closed or not cur.headline:
+                cur = self._new()
+            cur.dateline = u
+        elif u.kind == "credit":
+            cur = cur or self._new()
+            cur.credits.append(u)
+            cur.closed = cur.closed or not self._caption_before(u)
+        elif u.kind == "caption" and cur is not None and not cur.closed:
+            cur.captions.append(u)
+        elif u.kind == "caption":
+            u.kind = "text"
+            self._new().frags.append(u)
+        elif u.kind == "byline":
+            feature = _open_feature(self.drafts)
+            if cur is not None and cur.dateline and feature is not None:
+                self._resume(feature)
+                cur = feature
+            if cur is None:
+                cur = self._new()
+            cur.bylines.append(u)
+            cur.closed = True
+        elif u.kind == "intertitle":
+            assert cur is not None
+            cur.frags.append(u)
+        else:
+            if u.text[0] in P.TRIANGLE or cur is None or cur.closed:
+                cur = self._new(triangle=u.text[0] in P.TRIANGLE)
+            cur.frags.append(u)
+
+    def _caption_before(self, credit: Unit) -> bool:
+        idx = self.units.index(credit)
+        return idx > 0 and self.units[idx - 1].kind == "caption"
+
+
+def segment(units: list[Unit]) -> list[Draft]:
+    """Group a page's units into draft items (before orphan and repair passes)."""
+    return Segmenter(units).run()

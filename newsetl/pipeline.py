@@ -1,0 +1,293 @@
+"""The ingest steps as plain functions: scan, process a batch of files, load it, record the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from newsetl import __version__, keys, warehouse
+from newsetl.decode import DecodeError, decode_bytes
+from newsetl.parsing import parse_page
+from newsetl.tables import Batch, SourceFile, add_page
+from newsetl.validate import Rejection, validate
+
+LIBRARIES = ("prefect", "duckdb", "pandera", "great_expectations", "jieba", "rjieba", "pandas")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A page file found in the folder."""
+
+    path: str  # relative to the folder, with forward slashes
+    sha256: str
+    size_bytes: int
+
+
+@dataclass
+class ScanPlan:
+    """What a run has to do with each file of the folder."""
+
+    new: list[FileEntry] = field(default_factory=list)
+    changed: list[FileEntry] = field(default_factory=list)
+    unchanged: list[FileEntry] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def to_load(self) -> list[FileEntry]:
+        return self.new + self.changed
+
+    @property
+    def seen(self) -> int:
+        return len(self.new) + len(self.changed) + len(self.unchanged)
+
+
+@dataclass
+class BatchResult:
+    """Parsed and validated rows of a batch of files, and what was rejected."""
+
+    frames: dict[str, pd.DataFrame]
+    outcomes: list[dict]
+    quarantine: list[dict]
+
+    def counts(self) -> Counter[str]:
+        """Files by outcome, plus loaded items, paragraphs and anomalies by type."""
+        c: Counter[str] = Counter(o["outcome"] for o in self.outcomes)
+        c["items"] = len(self.frames.get("fact_article", ()))
+        c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
+        anomalies = self.frames.get("dq_anomaly")
+        if anomalies is not None:
+            c.update(f"anomaly:{t}" for t in anomalies["type"])
+        return c
+
+
+def page_files(folder: Path) -> list[Path]:
+    """Regular, non-hidden files under the folder, in path order."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
+    """Compare the folder with the warehouse by content hash."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"The page folder {folder} does not exist.")
+    loaded = warehouse.current_files(con)
+    plan = ScanPlan()
+    present = set()
+    for file in page_files(folder):
+        rel = file.relative_to(folder).as_posix()
+        data = file.read_bytes()
+        entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data))
+        present.add(rel)
+        state = loaded.get(rel)
+        if state is None:
+            plan.new.append(entry)
+        elif state.sha256 != entry.sha256:
+            plan.changed.append(entry)
+        else:
+            plan.unchanged.append(entry)
+    plan.removed = sorted(set(loaded) - present)
+    return plan
+
+
+def process_batch(
+    folder: Path, entries: list[FileEntry], run_id: str, changed: frozenset[str] = frozenset()
+) -> BatchResult:
+    """Decode, parse, segment and validate a batch of files; never raises on bad input."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    batch = Batch()
+    outcomes: list[dict] = []
+    quarantine: list[dict] = []
+
+    def reject(entry: FileEntry, stage: str, reason: str, **extra: str | None) -> None:
+        quarantine.append(
+            {
+                "run_id": run_id,
+                "path": entry.path,
+                "sha256": entry.sha256,
+                "stage": stage,
+                "table_name": extra.get("table"),
+                "row_key": extra.get("row_key"),
+                "check_name": extra.get("check"),
+                "column_name": extra.get("column"),
+                "value": extra.get("value"),
+                "reason": reason,
+                "quarantined_at": now,
+            }
+        )
+
+    ids: dict[str, FileEntry] = {}
+    for entry in entries:
+        try:
+            data = (folder / entry.path).read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
+                raise DecodeError("the file changed while it was being read; it will be retried")
+            text, encoding = decode_bytes(data)
+            page = parse_page(text, source=entry.path, encoding=encoding)
+            add_page(
+                batch, SourceFile(entry.path, entry.sha256, entry.size_bytes), page, run_id, now
+            )
+        except (OSError, DecodeError) as exc:
+            reason = f"{entry.path}: {exc}"
+            reject(entry, "decode", reason)
+            outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
+            continue
+        except Exception as exc:  # a parser bug must not stop the run
+            reason = f"{entry.path}: the parser failed ({type(exc).__name__}: {exc})"
+            reject(entry, "parse", reason)
+            outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
+            continue
+        ids[keys.file_id(entry.path, entry.sha256)] = entry
+
+    frames, rejections = validate(batch.frames())
+    loaded_files = (
+        set(frames["dim_source_file"]["file_id"]) if "dim_source_file" in frames else set()
+    )
+    by_file: dict[str, list[Rejection]] = {}
+    for r in rejections:
+        by_file.setdefault(r.file_id or "", []).append(r)
+        entry = ids.get(r.file_id or "")
+        if entry is not None:
+            reject(
+                entry,
+                "validate",
+                f"{r.table}: {r.check}",
+                table=r.table,
+                row_key=r.row_key,
+                check=r.check,
+                column=r.column,
+                value=r.value,
+            )
+    for fid, entry in ids.items():
+        if fid not in loaded_files:
+            checks = sorted({r.check for r in by_file.get(fid, [])})
+            outcomes.append(
+                _outcome(run_id, entry, fid, "quarantined", "failed checks: " + "; ".join(checks))
+            )
+        else:
+            note = None
+            if fid in by_file:
+                note = f"{len(by_file[fid])} rows rejected by checks"
+            outcome = "changed" if entry.path in changed else "loaded"
+            outcomes.append(_outcome(run_id, entry, fid, outcome, note))
+    return BatchResult(frames, outcomes, quarantine)
+
+
+def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, reason: str | None):
+    return {
+        "run_id": run_id,
+        "path": entry.path,
+        "sha256": entry.sha256,
+        "file_id": file_id,
+        "outcome": outcome,
+        "reason": reason,
+    }
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
+    """Load a processed batch and its lineage rows in one transaction."""
+    tables = {
+        name: pa.Table.from_pandas(df, preserve_index=False) for name, df in result.frames.items()
+    }
+    if result.outcomes:
+        tables["etl_file_outcome"] = pa.Table.from_pylist(result.outcomes)
+    if result.quarantine:
+        tables["quarantine"] = pa.Table.from_pylist(result.quarantine)
+    quarantined = [o["path"] for o in result.outcomes if o["outcome"] == "quarantined"]
+    warehouse.load_files(con, tables, replaced_paths=quarantined)
+
+
+def record_unchanged(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
+    """Record the outcome of the files a run left alone."""
+    rows = [_outcome(run_id, e, None, "unchanged", None) for e in plan.unchanged]
+    rows += [
+        {
+            "run_id": run_id,
+            "path": p,
+            "sha256": None,
+            "file_id": None,
+            "outcome": "removed",
+            "reason": "the file is no longer in the folder",
+        }
+        for p in plan.removed
+    ]
+    if rows:
+        con.register("_outcomes", pa.Table.from_pylist(rows))
+        con.execute("INSERT INTO etl_file_outcome SELECT * FROM _outcomes")
+        con.unregister("_outcomes")
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries the run used."""
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, folder: Path) -> None:
+    """Record a run as started."""
+    con.execute(
+        "INSERT INTO etl_run (run_id, started_at, status, seeds_dir, code_version,"
+        " library_versions) VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?)",
+        [
+            run_id,
+            str(folder),
+            os.environ.get("NEWSETL_CODE_VERSION", __version__),
+            json.dumps(library_versions()),
+        ],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: Counter[str],
+    seconds: float,
+    message: str | None = None,
+) -> None:
+    """Record a run's end, status and counts."""
+    con.execute(
+        "UPDATE etl_run SET finished_at = now()::TIMESTAMP, status = ?, files_seen = ?,"
+        " files_loaded = ?, files_changed = ?, files_unchanged = ?, files_removed = ?,"
+        " files_quarantined = ?, items = ?, paragraphs = ?, anomalies = ?, seconds = ?,"
+        " message = ? WHERE run_id = ?",
+        [
+            status,
+            counts["seen"],
+            counts["loaded"],
+            counts["changed"],
+            counts["unchanged"],
+            counts["removed"],
+            counts["quarantined"],
+            counts["items"],
+            counts["paragraphs"],
+            sum(v for k, v in counts.items() if k.startswith("anomaly:")),
+            seconds,
+            message,
+            run_id,
+        ],
+    )

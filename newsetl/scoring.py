@@ -1,0 +1,189 @@
+"""Scoring parse output against a gold file (the seeds_gold.json format)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsetl.model import ANOMALY_TYPES, Item, Page
+from newsetl.parsing import parse_file
+from newsetl.textnorm import normalize_text
+
+FIELDS = (
+    "headline_lines",
+    "reporters",
+    "correspondents",
+    "interns",
+    "photographers",
+    "date_text",
+    "kind",
+)
+NEAR = 40
+ONE_PER_PAGE = {"mixed_punctuation_width"}
+
+
+@dataclass
+class Score:
+    """Counts behind item precision / recall, field accuracy and anomaly recall."""
+
+    gold_items: int = 0
+    parsed_items: int = 0
+    matched_items: int = 0
+    field_right: Counter = field(default_factory=Counter)
+    gold_anomalies: Counter = field(default_factory=Counter)
+    found_anomalies: Counter = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        self.gold_items += other.gold_items
+        self.parsed_items += other.parsed_items
+        self.matched_items += other.matched_items
+        self.field_right.update(other.field_right)
+        self.gold_anomalies.update(other.gold_anomalies)
+        self.found_anomalies.update(other.found_anomalies)
+        self.misses.extend(other.misses)
+
+    @property
+    def precision(self) -> float:
+        return self.matched_items / self.parsed_items if self.parsed_items else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_items / self.gold_items if self.gold_items else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def field_accuracy(self, name: str) -> float:
+        return self.field_right[name] / self.matched_items if self.matched_items else 0.0
+
+    @property
+    def anomaly_recall(self) -> float:
+        total = sum(self.gold_anomalies.values())
+        return sum(self.found_anomalies.values()) / total if total else 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": {
+                "gold": self.gold_items,
+                "parsed": self.parsed_items,
+                "matched": self.matched_items,
+                "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4),
+            },
+            "fields": {f: round(self.field_accuracy(f), 4) for f in FIELDS},
+            "anomalies": {
+                "recall": round(self.anomaly_recall, 4),
+                "by_type": {
+                    t: [self.found_anomalies[t], n] for t, n in sorted(self.gold_anomalies.items())
+                },
+            },
+            "misses": self.misses,
+        }
+
+
+def _norm(text: str) -> str:
+    return normalize_text(text)
+
+
+def _field(item: Item | dict[str, Any], name: str) -> Any:
+    get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
+    if name == "headline_lines":
+        banner = get("page_banner")
+        return [_norm(x) for x in ([banner] if banner else []) + list(get("headline_lines"))]
+    value = get(name)
+    if isinstance(value, list):
+        return sorted(value)
+    return _norm(value) if isinstance(value, str) else value
+
+
+def _occurrences(text: str, snippet: str) -> list[tuple[int, int]]:
+    spots: list[tuple[int, int]] = []
+    for variant in {snippet, snippet.replace("\n", "\r\n")}:
+        spots += [
+            (m.start(), m.start() + len(variant)) for m in re.finditer(re.escape(variant), text)
+        ]
+    return spots
+
+
+def score_page(page: Page, gold: dict[str, Any]) -> Score:
+    """Score one parsed page against its gold entry."""
+    s = Score(gold_items=len(gold["items"]), parsed_items=len(page.items))
+    bodies = [_norm(it.body) for it in page.items]
+    used: set[int] = set()
+    for g in gold["items"]:
+        first, last = _norm(g["body_first"]), _norm(g["body_last"])
+        k = next(
+            (
+                k
+                for k, b in enumerate(bodies)
+                if k not in used and b.startswith(first) and b.endswith(last)
+            ),
+            None,
+        )
+        if k is None:
+            s.misses.append(f"{page.source}: item not found: {g['body_first']}…{g['body_last']}")
+            continue
+        used.add(k)
+        s.matched_items += 1
+        for name in FIELDS:
+            if _field(page.items[k], name) == _field(g, name):
+                s.field_right[name] += 1
+            else:
+                s.misses.append(
+                    f"{page.source}: {name} of {g['body_first'][:10]}: "
+                    f"{_field(page.items[k], name)} != {_field(g, name)}"
+                )
+    for a in gold.get("anomalies", []):
+        if a["type"] not in ANOMALY_TYPES:
+            continue
+        s.gold_anomalies[a["type"]] += 1
+        spots = _occurrences(page.text, a["snippet"])
+        need = 1 if a["type"] in ONE_PER_PAGE else a.get("count", 1)
+        near = [
+            x
+            for x in page.anomalies
+            if x.type == a["type"]
+            and any(x.start <= e + NEAR and x.end >= b - NEAR for b, e in spots)
+        ]
+        if spots and len(near) >= need:
+            s.found_anomalies[a["type"]] += 1
+        else:
+            s.misses.append(
+                f"{page.source}: anomaly {a['type']} x{need} at {a['snippet']!r}: {len(near)} near"
+                + ("" if spots else " (snippet not in page)")
+            )
+    return s
+
+
+def score_corpus(gold_path: str | Path, pages_dir: str | Path) -> Score:
+    """Parse every page named in the gold file and add up the scores."""
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    total = Score()
+    for name, entry in gold["files"].items():
+        total.add(score_page(parse_file(Path(pages_dir) / name), entry))
+    return total
+
+
+def format_table(score: Score) -> str:
+    """A plain-text report of a score."""
+    rows = [
+        f"items     gold {score.gold_items}  parsed {score.parsed_items}  "
+        f"matched {score.matched_items}",
+        f"item P/R/F1  {score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f}",
+        "field accuracy (matched items):",
+        *(f"  {f:<16}{score.field_accuracy(f):.3f}" for f in FIELDS),
+        f"anomaly recall  {score.anomaly_recall:.3f}",
+        *(
+            f"  {t:<26}{score.found_anomalies[t]}/{n}"
+            for t, n in sorted(score.gold_anomalies.items())
+        ),
+    ]
+    return "\n".join(rows)

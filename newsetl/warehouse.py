@@ -1,0 +1,220 @@
+"""DuckDB warehouse: connection, migrations, file state and atomic loads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from warehouse import DDL_DIR
+
+# Files written with this setting open in every DuckDB client from 1.0 on (the duckdb CLI
+# served by the package registry included); DuckDB 2.0's own storage format does not.
+STORAGE_COMPATIBILITY = "v1.0.0"
+
+# Tables whose rows belong to one file version, children before parents.
+FILE_TABLES = (
+    "dq_anomaly",
+    "fact_article_keyword",
+    "bridge_article_entity",
+    "bridge_article_person",
+    "fact_paragraph",
+    "fact_article",
+)
+# Load order: parents before children.
+LOAD_ORDER = (
+    "dim_source_file",
+    "dim_date",
+    "dim_person",
+    "dim_entity",
+    "fact_article",
+    "bridge_article_person",
+    "bridge_article_entity",
+    "fact_paragraph",
+    "fact_article_keyword",
+    "dq_anomaly",
+    "etl_file_outcome",
+    "quarantine",
+)
+# Shared dimensions: rows are inserted once and never duplicated.
+DIMENSION_KEYS = {"dim_date": "date_key", "dim_person": "person_id", "dim_entity": "entity_id"}
+# Tables whose content depends only on the folder's content, not on how often it ran.
+DATA_TABLES = LOAD_ORDER[:10]
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """The current loaded version of one page file."""
+
+    file_id: str
+    path: str
+    sha256: str
+
+
+def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse, readable by DuckDB 1.x clients too."""
+    path = Path(db_path)
+    if read_only:
+        if not path.exists():
+            raise WarehouseError(f"No warehouse at {path}: run `newsetl run` first.")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(
+            str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
+        )
+    except duckdb.IOException as exc:
+        raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from exc
+
+
+@contextmanager
+def connection(db_path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection closed on exit."""
+    con = connect(db_path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every DDL file, in order."""
+    out = []
+    for sql_file in sorted(DDL_DIR.glob("*.sql")):
+        match = re.match(r"(\d+)_(.+)\.sql$", sql_file.name)
+        if match:
+            out.append((int(match[1]), match[2], sql_file.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the DDL files not yet recorded in `schema_version`; return the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, current_timestamp)", [version, name]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+
+def current_files(con: duckdb.DuckDBPyConnection) -> dict[str, FileState]:
+    """Loaded current file versions by path."""
+    rows = con.execute(
+        "SELECT file_id, path, sha256 FROM dim_source_file WHERE status = 'current'"
+    ).fetchall()
+    return {path: FileState(file_id, path, sha) for file_id, path, sha in rows}
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pa.Table],
+    replaced_paths: Iterable[str] = (),
+) -> None:
+    """Load a batch of file versions in one transaction.
+
+    Earlier current versions of the batch's paths (and of `replaced_paths`) are marked
+    superseded and their fact rows deleted; shared dimension rows already present are kept.
+    Either everything lands or nothing does.
+    """
+    files = tables.get("dim_source_file")
+    loaded_paths = set() if files is None else set(files.column("path").to_pylist())
+    file_ids = [] if files is None else files.column("file_id").to_pylist()
+    paths = sorted(loaded_paths | set(replaced_paths))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if paths:
+            _retire(con, paths, "superseded")
+        if file_ids:
+            _delete_versions(con, file_ids)
+        for name in LOAD_ORDER:
+            table = tables.get(name)
+            if table is None or table.num_rows == 0:
+                continue
+            con.register("_batch", table)
+            columns = ", ".join(table.column_names)
+            key = DIMENSION_KEYS.get(name)
+            if key:
+                con.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT DISTINCT {columns} FROM _batch "
+                    f"WHERE {key} NOT IN (SELECT {key} FROM {name})"
+                )
+            else:
+                con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _batch")
+            con.unregister("_batch")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
+    """Flag files that disappeared from the folder; their rows leave the current views."""
+    paths = sorted(paths)
+    if not paths:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _retire(con, paths, "removed", delete_facts=False)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _delete_versions(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+    """Delete earlier loads of exactly these file versions (a file that came back)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ids AS SELECT unnest(?::VARCHAR[]) AS file_id", [file_ids]
+    )
+    _delete_facts(con, "SELECT file_id FROM _ids")
+    con.execute("DELETE FROM dim_source_file WHERE file_id IN (SELECT file_id FROM _ids)")
+    con.execute("DROP TABLE _ids")
+
+
+def _delete_facts(con: duckdb.DuckDBPyConnection, file_ids_sql: str) -> None:
+    for name in FILE_TABLES:
+        if name.startswith(("bridge_", "fact_article_")):
+            con.execute(
+                f"DELETE FROM {name} WHERE article_id IN "
+                f"(SELECT article_id FROM fact_article WHERE file_id IN ({file_ids_sql}))"
+            )
+        else:
+            con.execute(f"DELETE FROM {name} WHERE file_id IN ({file_ids_sql})")
+
+
+def _retire(
+    con: duckdb.DuckDBPyConnection, paths: list[str], status: str, delete_facts: bool = True
+) -> None:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _paths AS SELECT unnest(?::VARCHAR[]) AS path", [paths]
+    )
+    retired = (
+        "SELECT file_id FROM dim_source_file WHERE status = 'current' "
+        "AND path IN (SELECT path FROM _paths)"
+    )
+    if delete_facts:
+        _delete_facts(con, retired)
+    con.execute(f"UPDATE dim_source_file SET status = ? WHERE file_id IN ({retired})", [status])
+    con.execute("DROP TABLE _paths")

@@ -1,0 +1,44 @@
+"""Shared fixtures: one real Prefect test server per session, a seeded warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsetl.runtime import configure_prefect
+
+configure_prefect()
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+GOLD = REPO.parent / "shared" / "gold" / "seeds_gold.json"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real Prefect API (temporary database) shared by every flow test."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed pages that a test may change."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seeded_warehouse(prefect_server, tmp_path_factory) -> tuple[Path, dict]:
+    """A warehouse loaded from the seed pages by the real ingest flow, and the run summary."""
+    from flows.ingest import ingest
+
+    root = tmp_path_factory.mktemp("seeded")
+    db = root / "news.duckdb"
+    summary = ingest(seeds=str(SEEDS), db=str(db), reports=str(root / "reports"))
+    return db, summary

@@ -1,0 +1,76 @@
+"""Decoding page bytes: encodings, BOMs, line endings and clear failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsetl.decode import DecodeError, decode_bytes, read_page
+from newsetl.parsing import parse_file, parse_page
+
+PAGE = "草莓俏销\n\n4月17日，市民在蒲城村采摘草莓。\n\n本报记者 朱江森 摄\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (PAGE.encode("utf-8"), "utf-8"),
+        (PAGE.encode("utf-8-sig"), "utf-8-sig"),
+        (PAGE.encode("utf-16"), "utf-16"),
+        (PAGE.encode("utf-16-le"), "utf-16"),
+        (PAGE.encode("gb18030"), "gb18030"),
+    ],
+)
+def test_encodings(data: bytes, encoding: str) -> None:
+    assert decode_bytes(data) == (PAGE, encoding)
+
+
+def test_bom_removed_and_crlf_kept() -> None:
+    text, encoding = decode_bytes(PAGE.replace("\n", "\r\n").encode("utf-8-sig"))
+    assert encoding == "utf-8-sig"
+    assert not text.startswith("\ufeff") and "\r\n" in text
+
+
+def test_crlf_offsets_point_into_crlf_text() -> None:
+    raw = "## 标题\r\n\r\n本报讯(记者朱江森)4月9日,会议在区里召\r\n\r\n开。树立正确的的人生观。\r\n"
+    page = parse_page(raw)
+    assert page.anomalies
+    for a in page.anomalies:
+        assert 0 <= a.start <= a.end <= len(raw)
+        assert raw[a.start : a.end] == a.excerpt
+    repeat = next(a for a in page.anomalies if a.type == "inline_char_repeat")
+    assert raw[repeat.start : repeat.end] == "的的"
+    assert page.items[0].paragraphs[0].text == "4月9日,会议在区里召开。树立正确的的人生观。"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        (bytes(range(1, 32)) * 20, "binary"),
+        (b"\xff\xfe\xfd\xfc\x80\x80abc", "neither"),
+    ],
+)
+def test_bad_input_raises_one_clear_sentence(data: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError, match=reason):
+        decode_bytes(data)
+
+
+def test_read_page_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01\x02\x03" * 10)
+    with pytest.raises(DecodeError, match=r"broken\.txt: .*binary"):
+        read_page(bad)
+    with pytest.raises(DecodeError, match=r"missing\.txt"):
+        parse_file(tmp_path / "missing.txt")
+
+
+def test_parse_file_reports_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes(PAGE.encode("gb18030"))
+    page = parse_file(path)
+    assert page.encoding == "gb18030"
+    assert page.items[0].photographers == ["朱江森"]

@@ -1,0 +1,71 @@
+"""End to end: the real ingest flow on the seed pages into a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from flows.ingest import ingest
+from newsetl import warehouse
+
+GOLD_ITEMS = 41
+
+
+def _count(db, sql: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_seed_run_loads_every_item(seeded_warehouse):
+    db, summary = seeded_warehouse
+    assert summary["status"] == "completed"
+    assert summary["counts"]["loaded"] == 5
+    assert _count(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == 5
+    assert _count(db, "SELECT count(*) FROM fact_article") == GOLD_ITEMS
+    assert _count(db, "SELECT count(*) FROM fact_paragraph") > GOLD_ITEMS
+    assert _count(db, "SELECT count(*) FROM dq_result") > 0
+    assert _count(db, "SELECT count(*) FROM etl_run WHERE status = 'completed'") == 1
+    assert (db.parent / "reports" / "index.html").stat().st_size > 1000
+
+
+def test_no_orphan_keys(seeded_warehouse):
+    db, _ = seeded_warehouse
+    orphans = """
+        SELECT (SELECT count(*) FROM fact_paragraph p ANTI JOIN fact_article a USING (article_id))
+             + (SELECT count(*) FROM bridge_article_person b ANTI JOIN dim_person USING (person_id))
+             + (SELECT count(*) FROM fact_article a ANTI JOIN dim_source_file USING (file_id))
+             + (SELECT count(*) FROM fact_article a ANTI JOIN dim_date d USING (date_key)
+                WHERE a.date_key IS NOT NULL)
+    """
+    assert _count(db, orphans) == 0
+
+
+def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
+    db, _ = seeded_warehouse
+    copy = tmp_path / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+
+    def snapshot() -> dict[str, str]:
+        con = duckdb.connect(str(copy), read_only=True)
+        try:
+            return {
+                t: json.dumps(
+                    con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall(), default=str
+                )
+                for t in warehouse.DATA_TABLES
+            }
+        finally:
+            con.close()
+
+    before = snapshot()
+    from tests.conftest import SEEDS
+
+    summary = ingest(seeds=str(SEEDS), db=str(copy), reports=str(tmp_path / "reports"))
+    assert summary["counts"]["unchanged"] == 5
+    assert summary["counts"].get("loaded", 0) == 0
+    assert snapshot() == before
+    assert _count(copy, "SELECT count(*) FROM etl_run") == 2

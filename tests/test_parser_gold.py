@@ -1,0 +1,36 @@
+"""The parser against the hand-made gold of the five seed pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsetl.scoring import FIELDS, Score, score_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT.parent / "shared" / "gold" / "seeds_gold.json"
+
+
+@pytest.fixture(scope="module")
+def seed_score() -> Score:
+    if not GOLD.exists():
+        pytest.skip(f"gold file {GOLD} not present")
+    return score_corpus(GOLD, ROOT / "seeds")
+
+
+def test_every_seed_item_found(seed_score: Score) -> None:
+    assert seed_score.f1 == 1.0, seed_score.misses
+
+
+@pytest.mark.parametrize("name", FIELDS)
+def test_field_accuracy(seed_score: Score, name: str) -> None:
+    assert seed_score.field_accuracy(name) >= 0.95, seed_score.misses
+
+
+def test_anomalies_found_in_place(seed_score: Score) -> None:
+    assert seed_score.anomaly_recall >= 0.90, seed_score.misses
+
+
+def test_every_vocabulary_type_in_gold_is_found_at_least_once(seed_score: Score) -> None:
+    assert all(seed_score.found_anomalies[t] for t in seed_score.gold_anomalies)
