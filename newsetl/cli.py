@@ -157,3 +157,6 @@ def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
     except warehouse.WarehouseError as exc:
         raise fail(str(exc)) from None
     console.print(f"Report written to {path}")
+
+
+# Commands kept in their own modules are registered below.
