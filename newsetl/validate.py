@@ -69,8 +69,8 @@ def validate(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], 
                         row_key=None if row is None else str(row[KEY_COLUMNS[name]]),
                         file_id=None if row is None else _file_of(row),
                         check=str(case.check),
-                        column=None if pd.isna(case.column) else str(case.column),
-                        value=None if pd.isna(case.failure_case) else str(case.failure_case)[:200],
+                        column=_text(case.column),
+                        value=_text(case.failure_case),
                     )
                 )
                 rows.update(df.index if whole_table else [int(index)])
@@ -81,6 +81,13 @@ def validate(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], 
         name: df.drop(columns=[c for c in CHECK_ONLY_COLUMNS if c in df.columns])
         for name, df in good.items()
     }, rejections
+
+
+def _text(value: object) -> str | None:
+    """A failure's column or value as text (None when missing)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)[:200]
 
 
 def _file_of(row: pd.Series) -> str | None:

@@ -1,6 +1,10 @@
 -- Star schema: page files, dates, people and names as dimensions; articles, paragraphs,
 -- keywords and anomalies as facts. Keys are deterministic hashes of their content so that a
 -- re-run, or a run after an interrupted one, writes exactly the same rows.
+-- Foreign keys are documented in the column comments and checked after every load by the
+-- data-quality suites (every key must resolve): DuckDB cannot declare them here, because it
+-- refuses to delete a parent row and its children in one transaction, which is exactly what
+-- replacing a changed page does.
 
 CREATE TABLE dim_source_file (
     file_id      VARCHAR PRIMARY KEY,          -- 'f' + 16 hex of sha256(path NUL content sha256)
@@ -39,7 +43,7 @@ CREATE TABLE dim_entity (
 
 CREATE TABLE fact_article (
     article_id      VARCHAR PRIMARY KEY,       -- file_id + ':' + 3-digit item number
-    file_id         VARCHAR NOT NULL REFERENCES dim_source_file (file_id),
+    file_id         VARCHAR NOT NULL,          -- -> dim_source_file
     item_no         SMALLINT NOT NULL,
     kind            VARCHAR NOT NULL,          -- article | photo
     title           VARCHAR,
@@ -47,7 +51,7 @@ CREATE TABLE fact_article (
     page_banner     VARCHAR,
     dateline        VARCHAR,
     date_text       VARCHAR,
-    date_key        INTEGER REFERENCES dim_date (date_key),
+    date_key        INTEGER,                   -- -> dim_date
     date_confidence DOUBLE,
     date_evidence   VARCHAR,
     body            VARCHAR NOT NULL,          -- repaired reading text
@@ -63,23 +67,23 @@ CREATE TABLE fact_article (
 );
 
 CREATE TABLE bridge_article_person (
-    article_id   VARCHAR NOT NULL REFERENCES fact_article (article_id),
-    person_id    VARCHAR NOT NULL REFERENCES dim_person (person_id),
+    article_id   VARCHAR NOT NULL,
+    person_id    VARCHAR NOT NULL,
     role         VARCHAR NOT NULL,             -- reporter | correspondent | intern | photographer
     PRIMARY KEY (article_id, person_id, role)
 );
 
 CREATE TABLE bridge_article_entity (
-    article_id   VARCHAR NOT NULL REFERENCES fact_article (article_id),
-    entity_id    VARCHAR NOT NULL REFERENCES dim_entity (entity_id),
+    article_id   VARCHAR NOT NULL,
+    entity_id    VARCHAR NOT NULL,
     mentions     INTEGER NOT NULL,
     PRIMARY KEY (article_id, entity_id)
 );
 
 CREATE TABLE fact_paragraph (
     paragraph_id VARCHAR PRIMARY KEY,          -- article_id + ':' + 3-digit order
-    article_id   VARCHAR NOT NULL REFERENCES fact_article (article_id),
-    file_id      VARCHAR NOT NULL REFERENCES dim_source_file (file_id),
+    article_id   VARCHAR NOT NULL,
+    file_id      VARCHAR NOT NULL,
     seq          SMALLINT NOT NULL,
     text         VARCHAR NOT NULL,
     n_chars      INTEGER NOT NULL,
@@ -92,7 +96,7 @@ CREATE TABLE fact_paragraph (
 );
 
 CREATE TABLE fact_article_keyword (
-    article_id   VARCHAR NOT NULL REFERENCES fact_article (article_id),
+    article_id   VARCHAR NOT NULL,
     method       VARCHAR NOT NULL,             -- tfidf | textrank
     rank         SMALLINT NOT NULL,
     keyword      VARCHAR NOT NULL,
@@ -102,8 +106,8 @@ CREATE TABLE fact_article_keyword (
 
 CREATE TABLE dq_anomaly (
     anomaly_id   VARCHAR PRIMARY KEY,          -- file_id + ':a' + 4-digit number
-    file_id      VARCHAR NOT NULL REFERENCES dim_source_file (file_id),
-    article_id   VARCHAR REFERENCES fact_article (article_id),
+    file_id      VARCHAR NOT NULL,
+    article_id   VARCHAR,
     type         VARCHAR NOT NULL,
     severity     VARCHAR NOT NULL,             -- error | warning | info
     start_offset INTEGER NOT NULL,

@@ -1,0 +1,229 @@
+"""Incremental, idempotent and atomic loads, checked through the real ingest flow."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from newsetl import warehouse
+
+# Columns that say when and by which run a row was written, not what it holds.
+LINEAGE_COLUMNS = {"dim_source_file": ("loaded_run", "loaded_at")}
+
+
+def snapshot(db: Path) -> dict[str, str]:
+    """The content of every data table, lineage columns aside."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for table in warehouse.DATA_TABLES:
+            cols = [
+                r[0]
+                for r in con.execute(f"DESCRIBE {table}").fetchall()
+                if r[0] not in LINEAGE_COLUMNS.get(table, ())
+            ]
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall()
+            out[table] = json.dumps(rows, default=str, ensure_ascii=False)
+        return out
+    finally:
+        con.close()
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def run(folder: Path, db: Path) -> dict:
+    return ingest(seeds=str(folder), db=str(db), reports=str(db.parent / "reports"))
+
+
+@pytest.fixture
+def loaded(prefect_server, seeds_copy, tmp_path) -> tuple[Path, Path]:
+    db = tmp_path / "wh" / "news.duckdb"
+    run(seeds_copy, db)
+    return seeds_copy, db
+
+
+def test_changed_file_replaces_its_rows(loaded):
+    folder, db = loaded
+    page = folder / "001_adedccc03c8950b2.txt"
+    old_items = rows(db, "SELECT count(*) FROM v_article WHERE source_path LIKE '001_%'")[0][0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("维护市", "维护城市", 1), encoding="utf-8")
+    summary = run(folder, db)
+    assert summary["counts"]["changed"] == 1
+    assert summary["counts"]["unchanged"] == 4
+    statuses = rows(
+        db, "SELECT status, count(*) FROM dim_source_file WHERE path LIKE '001_%' GROUP BY 1"
+    )
+    assert dict(statuses) == {"current": 1, "superseded": 1}
+    new_items = rows(db, "SELECT count(*) FROM v_article WHERE source_path LIKE '001_%'")[0][0]
+    assert new_items == old_items
+    assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41
+    # Putting the old content back restores exactly the first load.
+    page.write_text(text, encoding="utf-8")
+    run(folder, db)
+    assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41
+
+
+def test_added_removed_and_renamed_files(loaded):
+    folder, db = loaded
+    shutil.copy(folder / "002_db0e9cd8eb0465fb.txt", folder / "new_page.txt")
+    (folder / "003_552fdbae1823c7b1.txt").rename(folder / "renamed.txt")
+    (folder / "004_8ee853f1471c0237.txt").unlink()
+    summary = run(folder, db)
+    assert summary["counts"]["loaded"] == 2  # new_page.txt and renamed.txt
+    assert summary["counts"]["removed"] == 2
+    status = dict(rows(db, "SELECT path, status FROM dim_source_file"))
+    assert status["004_8ee853f1471c0237.txt"] == "removed"
+    assert status["003_552fdbae1823c7b1.txt"] == "removed"
+    assert status["renamed.txt"] == status["new_page.txt"] == "current"
+    # Removed files keep their rows, flagged; the current views leave them out.
+    assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41 + 10 + 7
+    assert rows(db, "SELECT count(DISTINCT source_path) FROM v_article")[0][0] == 5
+    outcomes = dict(
+        rows(
+            db,
+            "SELECT path, outcome FROM etl_file_outcome "
+            "WHERE run_id = (SELECT max(run_id) FROM etl_run)",
+        )
+    )
+    assert outcomes["004_8ee853f1471c0237.txt"] == "removed"
+    assert outcomes["renamed.txt"] == "loaded"
+
+
+def test_broken_files_are_quarantined_and_the_rest_loads(prefect_server, seeds_copy, tmp_path):
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    (seeds_copy / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (seeds_copy / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\x00garbage".encode("latin-1"))
+    db = tmp_path / "wh" / "news.duckdb"
+    summary = run(seeds_copy, db)
+    assert summary["status"] == "completed"
+    assert summary["counts"]["quarantined"] == 3
+    assert summary["counts"]["loaded"] == 5
+    reasons = dict(rows(db, "SELECT path, reason FROM quarantine"))
+    assert set(reasons) == {"empty.txt", "binary.txt", "latin1.txt"}
+    assert all(path in reason for path, reason in reasons.items())
+    assert "empty" in reasons["empty.txt"]
+    assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41
+    # The next run retries nothing that is unchanged and quarantines nothing twice over.
+    again = run(seeds_copy, db)
+    assert again["counts"].get("loaded", 0) == 0
+
+
+def test_rows_failing_a_contract_are_quarantined(prefect_server, seeds_copy, tmp_path):
+    # A body printed with no headline at all becomes an untitled article: its row fails the
+    # "every article has a title" contract, the rest of the page loads, and the quarantine
+    # says which check failed on which row.
+    page = seeds_copy / "001_adedccc03c8950b2.txt"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n\n这是一段没有标题的正文。它单独成篇。\n", "utf-8"
+    )
+    db = tmp_path / "wh" / "news.duckdb"
+    summary = run(seeds_copy, db)
+    assert summary["counts"]["loaded"] == 5
+    failures = rows(db, "SELECT table_name, check_name, row_key FROM quarantine")
+    assert failures, "the contract violation was not recorded"
+    table, check, row_key = failures[0]
+    assert (table, check) == ("fact_article", "a titled item (every article) has a non-empty title")
+    assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41
+    left = rows(db, f"SELECT count(*) FROM fact_paragraph WHERE article_id = '{row_key}'")
+    assert left[0][0] == 0
+
+
+def test_schema_version_is_recorded(seeded_warehouse):
+    db, _ = seeded_warehouse
+    versions = [v for (v,) in rows(db, "SELECT version FROM schema_version ORDER BY 1")]
+    assert versions == [v for v, _, _ in warehouse.migrations()]
+
+
+def test_duckdb_cli_opens_the_warehouse(seeded_warehouse, tmp_path):
+    cli = shutil.which("duckdb") or str(Path(sys.executable).parent / "duckdb")
+    if not Path(cli).exists():
+        pytest.skip("the duckdb CLI is not installed")
+    db, _ = seeded_warehouse
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    out = subprocess.run(
+        [cli, "-readonly", "-csv", str(copy), "SELECT count(*) AS n FROM v_article"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.split() == ["n", "41"]
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("v1.")
+
+
+LOADER = """
+import sys
+from pathlib import Path
+from newsetl import pipeline, warehouse
+folder, db = Path(sys.argv[1]), Path(sys.argv[2])
+con = warehouse.connect(db)
+warehouse.migrate(con)
+plan = pipeline.scan(folder, con)
+con.close()
+todo = plan.to_load
+for i in range(0, len(todo), 10):
+    result = pipeline.process_batch(folder, todo[i : i + 10], "killed-run")
+    con = warehouse.connect(db)
+    print("loading", i, flush=True)
+    pipeline.load_batch(con, result)
+    con.close()
+    print("loaded", i, flush=True)
+"""
+
+
+def test_a_load_killed_half_way_leaves_whole_batches_and_the_next_run_finishes(
+    prefect_server, tmp_path
+):
+    from newsetl.synth import write_corpus
+
+    pages = tmp_path / "corpus"
+    write_corpus(pages, 60, seed=7).unlink()  # the pages without their gold file
+    killed_db = tmp_path / "killed" / "news.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOADER, str(pages), str(killed_db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    started = 0
+    for line in proc.stdout:
+        if line.startswith("loading"):
+            started += 1
+            if started == 3:  # kill inside the third batch's transaction
+                time.sleep(0.05)
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    # Every file in the warehouse is whole: its items are all there, or it is absent.
+    partial = rows(
+        killed_db,
+        "SELECT count(*) FROM dim_source_file f WHERE n_items <> "
+        "(SELECT count(*) FROM fact_article a WHERE a.file_id = f.file_id)",
+    )
+    assert partial[0][0] == 0
+    assert rows(killed_db, "SELECT count(*) FROM dim_source_file")[0][0] in (20, 30)
+    # The next run finishes the job and ends where a clean run ends.
+    run(pages, killed_db)
+    clean_db = tmp_path / "clean" / "news.duckdb"
+    run(pages, clean_db)
+    assert snapshot(killed_db) == snapshot(clean_db)
