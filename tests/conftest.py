@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from newsetl.runtime import configure_prefect
 
 configure_prefect()
+# CI explores the same examples every time, so a red build always means a changed result;
+# local runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
