@@ -1,20 +1,55 @@
-"""The ingest flow: scan the folder, process and load changed files in batches, check, report."""
+"""The ingest flow: scan the folder, process and load changed files in batches, check, report.
+
+Batches are processed ahead of the load (in local worker processes, or on a Dask cluster)
+while the flow's process loads finished batches in order: one DuckDB writer, always.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 
-from flows.quality import check_and_report
-from flows.tasks import finish_folder, load, process_files, scan_folder
-from newsetl import pipeline, warehouse
+from flows.quality import check_warehouse, write_report
+from flows.tasks import (
+    finish_folder,
+    held_warehouse,
+    load,
+    process_files,
+    scan_folder,
+    worker_pool,
+)
+from newsetl import pipeline, quality, warehouse
 from newsetl.lock import writer_lock
 
 DEFAULT_BATCH_SIZE = 200
 LOCK_WAIT_SECONDS = 60
+RUNNERS = ("local", "dask")
+
+
+def prefetch() -> threading.Thread:
+    """Load the segmenter's dictionaries and the checks library in a background thread.
+
+    Started before the flow, this overlaps with the start of Prefect's temporary API.
+    """
+
+    def load() -> None:
+        pipeline.warm_up()
+        import great_expectations  # noqa: F401
+
+    thread = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
+def default_workers() -> int:
+    """Local worker processes: one per core."""
+    return os.cpu_count() or 1
 
 
 @flow(name="newsetl-ingest", log_prints=True)
@@ -23,19 +58,33 @@ def ingest(
     db: str = "warehouse/news.duckdb",
     reports: str = "reports",
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int | None = None,
+    local_pool: bool = True,
+    fail_on_error: bool | None = None,
+    quality_stage: bool = True,
 ) -> dict:
-    """Bring the warehouse up to date with the page folder; return the run summary."""
+    """Bring the warehouse up to date with the page folder; return the run summary.
+
+    `workers` batches are processed at once (default: one per core); with `local_pool` they
+    run in local worker processes, otherwise wherever the flow's task runner sends them.
+    Error-level check failures fail the run unless `fail_on_error` is False (default: the
+    NEWSETL_FAIL_ON_DQ_ERROR setting). Data Docs go to `reports/gx`. `quality_stage=False`
+    loads without checking or reporting (to time the ingest alone): the next run checks.
+    """
     logger = get_run_logger()
     folder, db_path, out_dir = Path(seeds), Path(db), Path(reports)
+    workers = workers or default_workers()
     started = time.monotonic()
+    stages: Counter[str] = Counter()
     with writer_lock(db_path, wait_seconds=LOCK_WAIT_SECONDS):
+        tick = time.perf_counter()
         plan = scan_folder(folder, db_path)
+        stages["scan"] = time.perf_counter() - tick
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
             pipeline.start_run(con, run_id, folder)
         counts: Counter[str] = Counter(seen=plan.seen, unchanged=len(plan.unchanged))
         try:
-            changed = frozenset(e.path for e in plan.changed)
             todo = plan.to_load
             logger.info(
                 "%d files: %d to load, %d unchanged, %d removed",
@@ -44,13 +93,28 @@ def ingest(
                 len(plan.unchanged),
                 len(plan.removed),
             )
-            for i in range(0, len(todo), batch_size):
-                result = process_files(folder, todo[i : i + batch_size], run_id, changed)
-                load(db_path, result)
-                counts.update(result.counts())
-            finish_folder(db_path, run_id, plan)
+            batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+            changed = frozenset(e.path for e in plan.changed)
+            pool_size = workers if local_pool and len(batches) > 1 else 1
+            with worker_pool(pool_size), held_warehouse(db_path):
+                in_flight: deque[PrefectFuture[pipeline.BatchResult]] = deque()
+                for batch in batches:
+                    in_flight.append(process_files.submit(folder, batch, run_id, changed))
+                    if len(in_flight) > workers:
+                        _load_next(db_path, in_flight, counts, stages)
+                while in_flight:
+                    _load_next(db_path, in_flight, counts, stages)
+                finish_folder(db_path, run_id, plan)
+                tick = time.perf_counter()
+            stages["load"] += time.perf_counter() - tick  # the final checkpoint
             counts["removed"] = len(plan.removed)
-            checks, report_path = check_and_report(db_path, run_id, out_dir)
+            if quality_stage:
+                checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
+                tick = time.perf_counter()
+                report_path: Path | None = write_report(db_path, out_dir, run_id)
+                stages["report"] = time.perf_counter() - tick
+            else:
+                checks, report_path = quality.CheckSummary(f"{run_id}:unchecked"), None
         except BaseException as exc:
             with warehouse.connection(db_path) as con:
                 pipeline.finish_run(
@@ -65,12 +129,100 @@ def ingest(
         seconds = time.monotonic() - started
         status = "failed" if checks.errors else "completed"
         with warehouse.connection(db_path) as con:
-            pipeline.finish_run(con, run_id, status, counts, seconds, checks.message)
+            message = checks.message if quality_stage else "not checked: the next run checks"
+            pipeline.finish_run(con, run_id, status, counts, seconds, message)
     return {
         "run_id": run_id,
         "status": status,
         "counts": dict(counts),
         "seconds": seconds,
-        "report": str(report_path),
+        "stages": {s: round(stages[s], 3) for s in pipeline.STAGES},
+        "bytes": counts["bytes"],
+        "report": str(report_path) if report_path else None,
         "checks": checks.as_dict(),
     }
+
+
+def _load_next(
+    db: Path,
+    in_flight: deque[PrefectFuture[pipeline.BatchResult]],
+    counts: Counter[str],
+    stages: Counter[str],
+) -> None:
+    """Wait for the oldest batch in flight and load it."""
+    result = in_flight.popleft().result()
+    tick = time.perf_counter()
+    load(db, result)
+    stages["load"] += time.perf_counter() - tick
+    stages.update(result.seconds)
+    counts.update(result.counts())
+    counts["bytes"] += result.size_bytes
+
+
+def _check(
+    db: Path,
+    run_id: str,
+    out_dir: Path,
+    counts: Counter[str],
+    stages: Counter[str],
+    fail_on_error: bool | None,
+) -> quality.CheckSummary:
+    """Check the warehouse after a run that changed it; otherwise the last check stands."""
+    if not (counts["loaded"] or counts["changed"] or counts["quarantined"] or counts["removed"]):
+        with warehouse.connection(db) as con:
+            last = pipeline.standing_checks(con, run_id)
+        if last is not None:
+            if fail_on_error is not None:
+                last.fail_on_error = fail_on_error
+            get_run_logger().info(
+                "Nothing changed since check %s: its results stand.", last.dq_run_id
+            )
+            return last
+    tick = time.perf_counter()
+    checks = check_warehouse(db, run_id, out_dir / "gx", fail_on_error)
+    stages["checks"] = time.perf_counter() - tick
+    return checks
+
+
+def run_ingest(
+    seeds: str,
+    db: str,
+    reports: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int | None = None,
+    runner: str = "local",
+    address: str | None = None,
+    quality_stage: bool = True,
+) -> dict:
+    """Run the ingest flow with its batches in local processes or on a Dask cluster.
+
+    With `runner="dask"` each batch is a Prefect task run by prefect-dask's DaskTaskRunner on
+    the cluster at `address`; loading, checks and the report stay in this process. The Dask
+    workers report task states to the Prefect API, so one must be set (PREFECT_API_URL): a
+    temporary API lives inside this process, where remote workers cannot reach it.
+    """
+    if runner not in RUNNERS:
+        raise ValueError(f"Unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}.")
+    prefetch()
+    if runner == "local":
+        return ingest(seeds, db, reports, batch_size, workers, quality_stage=quality_stage)
+    from prefect.settings import PREFECT_API_URL
+    from prefect_dask import DaskTaskRunner
+
+    if not address:
+        raise ValueError("The Dask runner needs the scheduler's address (tcp://host:8786).")
+    if not PREFECT_API_URL.value():
+        raise ValueError(
+            "The Dask runner needs a Prefect server its workers can reach: start one "
+            "(`prefect server start`) and set PREFECT_API_URL."
+        )
+    on_dask = ingest.with_options(task_runner=DaskTaskRunner(address=address))
+    return on_dask(
+        seeds,
+        db,
+        reports,
+        batch_size,
+        workers or 2 * default_workers(),
+        local_pool=False,
+        quality_stage=quality_stage,
+    )

@@ -160,3 +160,10 @@ def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
 
 
 # Commands kept in their own modules are registered below.
+from newsetl.cli_ops import serve, watch  # noqa: E402
+
+app.command()(serve)
+app.command()(watch)
+from newsetl.cli_bench import bench  # noqa: E402
+
+app.command()(bench)

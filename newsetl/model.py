@@ -68,6 +68,7 @@ class Item:
     start: int = 0
     end: int = 0
     anomalies: list[Anomaly] = field(default_factory=list)
+    intertitles: list[str] = field(default_factory=list)  # section heads inside the body
 
     @property
     def body(self) -> str:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from newsetl import __version__, keys, warehouse
+from newsetl import __version__, keys, segment, warehouse
 from newsetl.decode import DecodeError, decode_bytes
 from newsetl.parsing import parse_page
+from newsetl.quality import CheckSummary
 from newsetl.tables import Batch, SourceFile, add_page
 from newsetl.validate import Rejection, validate
 
+# Stages whose seconds a run measures, in pipeline order.
+STAGES = ("scan", "decode_parse", "segment", "tables", "validate", "load", "checks", "report")
 LIBRARIES = ("prefect", "duckdb", "pandera", "great_expectations", "jieba", "rjieba", "pandas")
 
 
@@ -55,11 +59,13 @@ class ScanPlan:
 
 @dataclass
 class BatchResult:
-    """Parsed and validated rows of a batch of files, and what was rejected."""
+    """Parsed and validated rows of a batch of files, what was rejected, and the time it took."""
 
     frames: dict[str, pd.DataFrame]
     outcomes: list[dict]
     quarantine: list[dict]
+    seconds: Counter[str] = field(default_factory=Counter)  # by stage (STAGES)
+    size_bytes: int = 0
 
     def counts(self) -> Counter[str]:
         """Files by outcome, plus loaded items, paragraphs and anomalies by type."""
@@ -70,6 +76,19 @@ class BatchResult:
         if anomalies is not None:
             c.update(f"anomaly:{t}" for t in anomalies["type"])
         return c
+
+
+# A page small enough to process in milliseconds once everything is loaded.
+_WARM_UP_PAGE = "城市建设\n\n本报讯（记者 张明）城市建设加快推进，居民生活不断改善。\n"
+
+
+def warm_up() -> None:
+    """Load what processing a page needs (dictionaries, parser, contracts) on a tiny page."""
+    segment.textrank([("城市", "n"), ("建设", "vn")])
+    batch = Batch()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    add_page(batch, SourceFile("warm-up.txt", "0" * 64, 0), parse_page(_WARM_UP_PAGE), "", now)
+    validate(batch.frames())
 
 
 def page_files(folder: Path) -> list[Path]:
@@ -110,6 +129,8 @@ def process_batch(
     """Decode, parse, segment and validate a batch of files; never raises on bad input."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     batch = Batch()
+    seconds: Counter[str] = Counter()
+    size = 0
     outcomes: list[dict] = []
     quarantine: list[dict] = []
 
@@ -133,14 +154,22 @@ def process_batch(
     ids: dict[str, FileEntry] = {}
     for entry in entries:
         try:
+            started = time.perf_counter()
             data = (folder / entry.path).read_bytes()
+            size += len(data)
             if hashlib.sha256(data).hexdigest() != entry.sha256:
                 raise DecodeError("the file changed while it was being read; it will be retried")
             text, encoding = decode_bytes(data)
             page = parse_page(text, source=entry.path, encoding=encoding)
-            add_page(
-                batch, SourceFile(entry.path, entry.sha256, entry.size_bytes), page, run_id, now
+            parsed = time.perf_counter()
+            seconds["decode_parse"] += parsed - started
+            rows = Batch()  # a page that fails half-way leaves no rows behind
+            segmenting = add_page(
+                rows, SourceFile(entry.path, entry.sha256, entry.size_bytes), page, run_id, now
             )
+            batch.extend(rows)
+            seconds["segment"] += segmenting
+            seconds["tables"] += time.perf_counter() - parsed - segmenting
         except (OSError, DecodeError) as exc:
             reason = f"{entry.path}: {exc}"
             reject(entry, "decode", reason)
@@ -153,7 +182,11 @@ def process_batch(
             continue
         ids[keys.file_id(entry.path, entry.sha256)] = entry
 
-    frames, rejections = validate(batch.frames())
+    started = time.perf_counter()
+    frames = batch.frames()
+    seconds["tables"] += time.perf_counter() - started
+    started = time.perf_counter()
+    frames, rejections = validate(frames)
     loaded_files = (
         set(frames["dim_source_file"]["file_id"]) if "dim_source_file" in frames else set()
     )
@@ -184,7 +217,8 @@ def process_batch(
                 note = f"{len(by_file[fid])} rows rejected by checks"
             outcome = "changed" if entry.path in changed else "loaded"
             outcomes.append(_outcome(run_id, entry, fid, outcome, note))
-    return BatchResult(frames, outcomes, quarantine)
+    seconds["validate"] += time.perf_counter() - started
+    return BatchResult(frames, outcomes, quarantine, seconds, size)
 
 
 def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, reason: str | None):
@@ -229,6 +263,32 @@ def record_unchanged(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan
         con.register("_outcomes", pa.Table.from_pylist(rows))
         con.execute("INSERT INTO etl_file_outcome SELECT * FROM _outcomes")
         con.unregister("_outcomes")
+
+
+def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary | None:
+    """The last data-quality check, if no run other than `run_id` changed data since it."""
+    last = con.execute(
+        "SELECT dq_run_id, strftime(checked_at, '%Y%m%dT%H%M%S') FROM dq_run"
+        " ORDER BY checked_at DESC LIMIT 1"
+    ).fetchone()
+    if last is None:
+        return None
+    later_change = con.execute(
+        "SELECT count(*) FROM etl_run WHERE run_id <> ? AND left(run_id, 15) > ? AND ("
+        "status = 'running' OR coalesce(files_loaded, 0) + coalesce(files_changed, 0)"
+        " + coalesce(files_removed, 0) + coalesce(files_quarantined, 0) > 0)",
+        [run_id, last[1]],
+    ).fetchone()[0]
+    if later_change:
+        return None
+    cur = con.execute(
+        "SELECT suite, expectation, column_name AS column, severity, success, element_count,"
+        " unexpected_count, unexpected_examples AS examples, description"
+        " FROM dq_result WHERE dq_run_id = ?",
+        [last[0]],
+    )
+    names = [d[0] for d in cur.description]
+    return CheckSummary(last[0], [dict(zip(names, row, strict=True)) for row in cur.fetchall()])
 
 
 def new_run_id() -> str:

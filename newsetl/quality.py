@@ -2,7 +2,8 @@
 
 The suites live in `newsetl/data/suites/*.json`, one per table: the query that reads the table
 (joined where a check needs a foreign key resolved) and the expectations with a severity.
-GX validates pandas DataFrames: its SQL path does not work on DuckDB.
+GX validates pandas DataFrames: its SQL path does not work on DuckDB. Error-level failures fail
+the run unless `NEWSETL_FAIL_ON_DQ_ERROR=0` (or `fail_on_error=False`); warnings never do.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,16 +29,21 @@ class CheckSummary:
 
     dq_run_id: str
     results: list[dict[str, Any]] = field(default_factory=list)
+    fail_on_error: bool = field(default_factory=lambda: os.environ.get(FAIL_ON_ERROR_ENV) != "0")
+    docs_index: Path | None = None  # the Data Docs site, when built
 
     @property
     def failed(self) -> list[dict[str, Any]]:
         return [r for r in self.results if not r["success"]]
 
     @property
-    def errors(self) -> list[dict[str, Any]]:
-        if os.environ.get(FAIL_ON_ERROR_ENV, "1") == "0":
-            return []
+    def error_failures(self) -> list[dict[str, Any]]:
         return [r for r in self.failed if r["severity"] == "error"]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        """Error-level failures that fail the run (none when failing is switched off)."""
+        return self.error_failures if self.fail_on_error else []
 
     @property
     def message(self) -> str:
@@ -56,8 +63,14 @@ def load_suites() -> list[dict[str, Any]]:
     ]
 
 
-def run_checks(db_path: str | Path, run_id: str) -> CheckSummary:
-    """Validate every suite and store the results in dq_run / dq_result."""
+def run_checks(
+    db_path: str | Path,
+    run_id: str,
+    docs_dir: str | Path | None = None,
+    fail_on_error: bool | None = None,
+) -> CheckSummary:
+    """Validate every suite, store the results in dq_run / dq_result / dq_anomaly_count and,
+    with `docs_dir`, build the Great Expectations Data Docs there."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -65,8 +78,23 @@ def run_checks(db_path: str | Path, run_id: str) -> CheckSummary:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
+    if docs_dir is not None:
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        context.update_data_docs_site(
+            "local_site",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(Path(docs_dir).resolve()),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
     source = context.data_sources.add_pandas("newsetl")
     summary = CheckSummary(dq_run_id=f"{run_id}:dq")
+    if fail_on_error is not None:
+        summary.fail_on_error = fail_on_error
     con = warehouse.connect(db_path)
     try:
         for spec in load_suites():
@@ -85,7 +113,11 @@ def run_checks(db_path: str | Path, run_id: str) -> CheckSummary:
             validation = context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)
             )
-            result = validation.run(batch_parameters={"dataframe": df})
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(name=name, validation_definitions=[validation])
+            )
+            run = checkpoint.run(batch_parameters={"dataframe": df})
+            result = next(iter(run.run_results.values()))
             for r in result.results:
                 cfg = r.expectation_config
                 stats = r.result or {}
@@ -108,6 +140,10 @@ def run_checks(db_path: str | Path, run_id: str) -> CheckSummary:
         _store(con, run_id, summary)
     finally:
         con.close()
+    if docs_dir is not None:
+        # One build for every suite: the checkpoints' results are already in the context.
+        context.build_data_docs(site_names=["local_site"])
+        summary.docs_index = Path(docs_dir) / "index.html"
     return summary
 
 
@@ -123,8 +159,18 @@ def _store(con, run_id: str, summary: CheckSummary) -> None:
             not summary.failed,
             len(summary.results),
             len(summary.failed),
-            len([r for r in summary.failed if r["severity"] == "error"]),
+            len(summary.error_failures),
         ],
+    )
+    con.execute(
+        """INSERT INTO dq_anomaly_count
+        SELECT ?, 'parser', an.type, count(*) FROM dq_anomaly an
+        JOIN dim_source_file f USING (file_id) WHERE f.status = 'current' GROUP BY an.type
+        UNION ALL SELECT ?, 'dedup', 'duplicate_group_' || scope, count(*)
+        FROM dq_duplicate_group GROUP BY scope
+        UNION ALL SELECT ?, 'dedup', 'near_duplicate_pair', count(*) FROM dq_near_duplicate
+        HAVING count(*) > 0""",
+        [summary.dq_run_id] * 3,
     )
     con.executemany(
         "INSERT INTO dq_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,14 +1,38 @@
-"""The static HTML data-quality report, built from the warehouse."""
+"""The static HTML data-quality report, built from the warehouse.
+
+`index.html` holds the run summary, every check, the plots (inline SVG) and every anomaly in
+context; `pages/<file_id>.html` shows each current page's raw text, split into its items, with
+every anomaly and duplicate copy highlighted. Everything is escaped by jinja2's autoescape.
+"""
 
 from __future__ import annotations
 
+import json
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsetl import warehouse
 
 CONTEXT_CHARS = 30
+PALETTE = (
+    "#3366cc",
+    "#dc3912",
+    "#ff9900",
+    "#109618",
+    "#990099",
+    "#0099c6",
+    "#dd4477",
+    "#66aa00",
+    "#b82e2e",
+    "#316395",
+    "#994499",
+    "#22aa99",
+    "#aaaa11",
+    "#6633cc",
+)
 
 
 def _rows(con, sql: str, params: list | None = None) -> list[dict]:
@@ -17,7 +41,12 @@ def _rows(con, sql: str, params: list | None = None) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def gather(db_path: str | Path) -> dict:
+def anchor(key: str | None) -> str:
+    """An HTML id / file name for a warehouse key (':' would read as a URL scheme)."""
+    return (key or "").replace(":", "-")
+
+
+def gather(db_path: str | Path) -> dict[str, Any]:
     """Everything the report shows, read with one read-only connection."""
     con = warehouse.connect(db_path, read_only=True)
     try:
@@ -32,22 +61,59 @@ def gather(db_path: str | Path) -> dict:
             if dq
             else []
         )
+        for r in results:
+            r["examples"] = json.loads(r["unexpected_examples"] or "[]")
         anomalies = _rows(
             con,
-            f"""SELECT an.anomaly_id, an.type, an.severity, an.detail, an.article_id, f.path,
-                   a.title,
+            f"""SELECT an.anomaly_id, an.type, an.severity, an.detail, an.article_id, an.file_id,
+                   an.start_offset, an.end_offset, f.path, a.title,
                    substr(f.raw_text, greatest(an.start_offset - {CONTEXT_CHARS}, 0) + 1,
                           least(an.start_offset, {CONTEXT_CHARS})) AS before,
                    substr(f.raw_text, an.start_offset + 1, an.end_offset - an.start_offset) AS hit,
                    substr(f.raw_text, an.end_offset + 1, {CONTEXT_CHARS}) AS after
             FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
             LEFT JOIN fact_article a USING (article_id)
-            WHERE f.status = 'current' ORDER BY f.path, an.start_offset""",
+            WHERE f.status = 'current' ORDER BY f.path, an.start_offset, an.anomaly_id""",
         )
         by_type = _rows(
             con,
             "SELECT type, severity, sum(n) AS n FROM v_anomaly_summary"
-            " GROUP BY ALL ORDER BY n DESC",
+            " GROUP BY ALL ORDER BY n DESC, type",
+        )
+        trend = _rows(
+            con,
+            """SELECT r.dq_run_id, r.checked_at, c.type, c.n FROM dq_anomaly_count c
+            JOIN dq_run r USING (dq_run_id) WHERE c.source = 'parser'
+            AND r.dq_run_id IN (SELECT dq_run_id FROM dq_run ORDER BY checked_at DESC LIMIT 30)
+            ORDER BY r.checked_at, c.type""",
+        )
+        per_date = _rows(
+            con,
+            """SELECT d.date, count(*) AS n FROM fact_article a JOIN dim_date d USING (date_key)
+            JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'
+            GROUP BY d.date ORDER BY d.date""",
+        )
+        per_page = _rows(
+            con,
+            """SELECT f.file_id, f.path, f.n_items AS items,
+                  (SELECT count(*) FROM dq_anomaly an WHERE an.file_id = f.file_id) AS anomalies
+            FROM dim_source_file f WHERE f.status = 'current' ORDER BY f.path""",
+        )
+        groups = _rows(
+            con,
+            """SELECT g.*, list(struct_pack(m.member_no, m.role, m.file_id, m.article_id,
+                  m.start_offset, m.end_offset, path := f.path) ORDER BY m.member_no) AS members
+            FROM dq_duplicate_group g JOIN dq_duplicate_member m USING (group_id)
+            JOIN dim_source_file f ON f.file_id = m.file_id
+            GROUP BY ALL ORDER BY g.n_members DESC, g.group_id""",
+        )
+        near = _rows(
+            con,
+            """SELECT n.*, pa.file_id AS file_a, pa.text AS text_a, pb.file_id AS file_b,
+                  pb.text AS text_b
+            FROM dq_near_duplicate n JOIN fact_paragraph pa ON pa.paragraph_id = n.paragraph_a
+            JOIN fact_paragraph pb ON pb.paragraph_id = n.paragraph_b
+            ORDER BY n.similarity DESC, n.paragraph_a, n.paragraph_b""",
         )
         totals = _rows(
             con,
@@ -64,20 +130,236 @@ def gather(db_path: str | Path) -> dict:
         "results": results,
         "anomalies": anomalies,
         "by_type": by_type,
+        "trend": trend,
+        "per_date": per_date,
+        "per_page": per_page,
+        "groups": groups,
+        "near": near,
         "totals": totals,
     }
 
 
-def write_report(db_path: str | Path, out_dir: str | Path) -> Path:
-    """Render the report to `out_dir/index.html` and return its path."""
+def bar_chart(labels: list[str], values: list[int], title: str, width: int = 640) -> dict:
+    """Geometry of a horizontal bar chart (rendered by the template as inline SVG)."""
+    top = max(values, default=0) or 1
+    row, left = 18, 170
+    bars = [
+        {
+            "y": i * row,
+            "w": round((width - left - 50) * v / top, 1),
+            "label": label,
+            "value": v,
+        }
+        for i, (label, v) in enumerate(zip(labels, values, strict=True))
+    ]
+    return {
+        "title": title,
+        "bars": bars,
+        "width": width,
+        "height": len(bars) * row + 4,
+        "left": left,
+    }
+
+
+def trend_chart(trend: list[dict], width: int = 640, height: int = 220) -> dict:
+    """Geometry of a line chart of anomalies per type across check runs."""
+    runs = sorted({t["dq_run_id"] for t in trend}, key=lambda r: r)
+    types = sorted({t["type"] for t in trend})
+    counts = {(t["dq_run_id"], t["type"]): t["n"] for t in trend}
+    top = max((t["n"] for t in trend), default=0) or 1
+    left, bottom, plot_w, plot_h = 40, 20, width - 200, height - 40
+    step = plot_w / max(len(runs) - 1, 1)
+    lines = []
+    for k, kind in enumerate(types):
+        points = [
+            (
+                round(left + i * step, 1),
+                round(10 + plot_h * (1 - counts.get((r, kind), 0) / top), 1),
+            )
+            for i, r in enumerate(runs)
+        ]
+        lines.append(
+            {
+                "type": kind,
+                "color": PALETTE[k % len(PALETTE)],
+                "points": " ".join(f"{x},{y}" for x, y in points),
+                "dots": points,
+                "legend_y": 14 + k * 14,
+            }
+        )
+    return {
+        "lines": lines,
+        "runs": len(runs),
+        "top": top,
+        "width": width,
+        "height": height,
+        "left": left,
+        "plot_w": plot_w,
+        "plot_h": plot_h,
+        "bottom": height - bottom,
+    }
+
+
+def page_segments(text: str, marks: list[dict], items: list[dict]) -> list[dict]:
+    """The page text cut at every mark and item boundary, each piece with the marks over it."""
+    cuts = {0, len(text)}
+    for m in marks:
+        cuts.update((m["start"], m["end"]))
+    for it in items:
+        cuts.add(it["start_offset"])
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    starts = {it["start_offset"]: it for it in items}
+    opened: set[str] = set()
+    out = []
+    for a, b in pairwise(bounds):
+        over = [m for m in marks if m["start"] <= a and b <= m["end"] and m["start"] < m["end"]]
+        anchors = [m["id"] for m in over if m["id"] not in opened]
+        opened.update(anchors)
+        out.append(
+            {
+                "item": starts.get(a),
+                "text": text[a:b],
+                "marks": over,
+                "anchors": anchors,
+                "kinds": " ".join(sorted({m["kind"] for m in over})),
+                "title": "; ".join(m["label"] for m in over),
+            }
+        )
+    return out
+
+
+def _pages(db_path: str | Path, data: dict) -> list[dict]:
+    """Each current page with its items and marks (anomalies and duplicate copies)."""
+    con = warehouse.connect(db_path, read_only=True)
+    try:
+        files = _rows(
+            con, "SELECT file_id, path, raw_text FROM dim_source_file WHERE status = 'current'"
+        )
+        items = _rows(
+            con,
+            """SELECT a.article_id, a.file_id, a.item_no, a.kind, a.title, a.start_offset
+            FROM fact_article a JOIN dim_source_file f USING (file_id)
+            WHERE f.status = 'current' ORDER BY a.file_id, a.start_offset""",
+        )
+    finally:
+        con.close()
+    pages = []
+    for f in files:
+        anomalies = [a for a in data["anomalies"] if a["file_id"] == f["file_id"]]
+        page_marks = []
+        for a in anomalies:
+            page_marks.append(
+                {
+                    "id": anchor(a["anomaly_id"]),
+                    "start": a["start_offset"],
+                    "end": a["end_offset"],
+                    "kind": "anomaly " + a["severity"],
+                    "label": f"{a['type']}: {a['detail']}",
+                }
+            )
+        for g in data["groups"]:
+            for m in g["members"]:
+                if m["file_id"] == f["file_id"]:
+                    page_marks.append(
+                        {
+                            "id": anchor(f"{g['group_id']}-{m['member_no']}"),
+                            "start": m["start_offset"],
+                            "end": m["end_offset"],
+                            "kind": "dup",
+                            "label": f"duplicate group {g['group_id']}, copy {m['member_no']} "
+                            f"of {g['n_members']} ({m['role']})",
+                        }
+                    )
+        page_items = [it for it in items if it["file_id"] == f["file_id"]]
+        for it in page_items:
+            it["anchor"] = anchor(it["article_id"])
+        pages.append(
+            {
+                "file_id": f["file_id"],
+                "path": f["path"],
+                "articles": page_items,
+                "segments": page_segments(f["raw_text"], page_marks, page_items),
+                "n_marks": len(page_marks),
+            }
+        )
+    return pages
+
+
+def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = None) -> Path:
+    """Render the report to `out_dir/index.html` (and one page per file); return its path."""
     env = Environment(
         loader=PackageLoader("newsetl", "templates"), autoescape=select_autoescape(["html"])
     )
-    html = env.get_template("report.html").render(**gather(db_path))
+    env.filters["anchor"] = anchor
+    data = data or gather(db_path)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    charts = {
+        "trend": trend_chart(data["trend"]),
+        "by_type": bar_chart(
+            [t["type"] for t in data["by_type"]],
+            [int(t["n"]) for t in data["by_type"]],
+            "Anomalies by type",
+        ),
+        "per_date": bar_chart(
+            [str(d["date"]) for d in data["per_date"]],
+            [d["n"] for d in data["per_date"]],
+            "Articles per date",
+        ),
+        "per_page": bar_chart(
+            [p["path"] for p in data["per_page"]],
+            [p["items"] for p in data["per_page"]],
+            "Items per page",
+        ),
+    }
+    docs = (out / "gx" / "index.html").exists()
+    for page in _pages(db_path, data):
+        _write(
+            out / "pages" / f"{page['file_id']}.html",
+            env.get_template("page.html").render(page=page),
+        )
     path = out / "index.html"
+    _write(path, env.get_template("report.html").render(charts=charts, docs=docs, **data))
+    return path
+
+
+def _write(path: Path, html: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(path)
-    return path
+
+
+def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
+    """The data-quality summary of a run as markdown (for the Prefect UI)."""
+    dq, totals = data["dq"], data["totals"]
+    lines = [
+        f"# newsetl data quality, run `{run_id}`",
+        "",
+        f"{totals['files']} current pages, {totals['items']} items, "
+        f"{totals['paragraphs']} paragraphs, {len(data['anomalies'])} anomalies.",
+        "",
+    ]
+    if dq:
+        lines += [
+            f"**Checks** (`{dq['dq_run_id']}`): {dq['n_checks']} run, {dq['n_failed']} failed, "
+            f"{dq['n_errors']} at error level.",
+            "",
+            "| Suite | Check | Severity | Unexpected |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['suite']} | {r['description'] or r['expectation']} | {r['severity']} "
+            f"| {r['unexpected_count']} / {r['element_count']} |"
+            for r in data["results"]
+            if not r["success"]
+        ] or ["| all | every check passed | | |"]
+    lines += ["", "| Anomaly type | Severity | Count |", "|---|---|---|"]
+    lines += [f"| {t['type']} | {t['severity']} | {t['n']} |" for t in data["by_type"]]
+    lines += [
+        "",
+        f"**Duplicates:** {len(data['groups'])} groups of identical text, "
+        f"{len(data['near'])} near-duplicate pairs.",
+        "",
+        f"Report: `{report_path}`",
+    ]
+    return "\n".join(lines)

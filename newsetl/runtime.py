@@ -11,6 +11,9 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
+    # newsetl's own log lines (the writer lock's waits, say) reach the run logs.
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "newsetl",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
 
 

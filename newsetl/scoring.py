@@ -36,7 +36,10 @@ class Score:
     field_right: Counter = field(default_factory=Counter)
     gold_anomalies: Counter = field(default_factory=Counter)
     found_anomalies: Counter = field(default_factory=Counter)
+    reported_anomalies: Counter = field(default_factory=Counter)
+    explained_anomalies: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         self.gold_items += other.gold_items
@@ -45,7 +48,10 @@ class Score:
         self.field_right.update(other.field_right)
         self.gold_anomalies.update(other.gold_anomalies)
         self.found_anomalies.update(other.found_anomalies)
+        self.reported_anomalies.update(other.reported_anomalies)
+        self.explained_anomalies.update(other.explained_anomalies)
         self.misses.extend(other.misses)
+        self.unexplained.extend(other.unexplained)
 
     @property
     def precision(self) -> float:
@@ -68,6 +74,16 @@ class Score:
         total = sum(self.gold_anomalies.values())
         return sum(self.found_anomalies.values()) / total if total else 1.0
 
+    def type_recall(self, kind: str) -> float:
+        n = self.gold_anomalies[kind]
+        return self.found_anomalies[kind] / n if n else 1.0
+
+    @property
+    def anomaly_precision(self) -> float:
+        """Share of reported anomalies that a gold anomaly of the same type explains."""
+        total = sum(self.reported_anomalies.values())
+        return sum(self.explained_anomalies.values()) / total if total else 1.0
+
     def to_json(self) -> dict[str, Any]:
         return {
             "items": {
@@ -81,11 +97,17 @@ class Score:
             "fields": {f: round(self.field_accuracy(f), 4) for f in FIELDS},
             "anomalies": {
                 "recall": round(self.anomaly_recall, 4),
+                "precision": round(self.anomaly_precision, 4),
                 "by_type": {
                     t: [self.found_anomalies[t], n] for t, n in sorted(self.gold_anomalies.items())
                 },
+                "reported_by_type": {
+                    t: [self.explained_anomalies[t], n]
+                    for t, n in sorted(self.reported_anomalies.items())
+                },
             },
             "misses": self.misses,
+            "unexplained": self.unexplained,
         }
 
 
@@ -141,11 +163,13 @@ def score_page(page: Page, gold: dict[str, Any]) -> Score:
                     f"{page.source}: {name} of {g['body_first'][:10]}: "
                     f"{_field(page.items[k], name)} != {_field(g, name)}"
                 )
+    gold_spots: dict[str, list[tuple[int, int]]] = {}
     for a in gold.get("anomalies", []):
         if a["type"] not in ANOMALY_TYPES:
             continue
         s.gold_anomalies[a["type"]] += 1
         spots = _occurrences(page.text, a["snippet"])
+        gold_spots.setdefault(a["type"], []).extend(spots)
         need = 1 if a["type"] in ONE_PER_PAGE else a.get("count", 1)
         near = [
             x
@@ -160,6 +184,15 @@ def score_page(page: Page, gold: dict[str, Any]) -> Score:
                 f"{page.source}: anomaly {a['type']} x{need} at {a['snippet']!r}: {len(near)} near"
                 + ("" if spots else " (snippet not in page)")
             )
+    for x in page.anomalies:
+        s.reported_anomalies[x.type] += 1
+        spots = gold_spots.get(x.type, [])
+        if (x.type in ONE_PER_PAGE and x.type in gold_spots) or any(
+            x.start <= e + NEAR and x.end >= b - NEAR for b, e in spots
+        ):
+            s.explained_anomalies[x.type] += 1
+        else:
+            s.unexplained.append(f"{page.source}: {x.type} at {x.start}: {x.excerpt!r} {x.detail}")
     return s
 
 
@@ -180,10 +213,15 @@ def format_table(score: Score) -> str:
         f"item P/R/F1  {score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f}",
         "field accuracy (matched items):",
         *(f"  {f:<16}{score.field_accuracy(f):.3f}" for f in FIELDS),
-        f"anomaly recall  {score.anomaly_recall:.3f}",
+        f"anomaly recall  {score.anomaly_recall:.3f}   (found / injected or labelled)",
         *(
-            f"  {t:<26}{score.found_anomalies[t]}/{n}"
+            f"  {t:<26}{score.found_anomalies[t]}/{n}  {score.type_recall(t):.3f}"
             for t, n in sorted(score.gold_anomalies.items())
+        ),
+        f"anomaly precision  {score.anomaly_precision:.3f}   (explained by gold / reported)",
+        *(
+            f"  {t:<26}{score.explained_anomalies[t]}/{n}"
+            for t, n in sorted(score.reported_anomalies.items())
         ),
     ]
     return "\n".join(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,11 @@ class Batch:
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
 
+    def extend(self, other: Batch) -> None:
+        """Append every row of another batch."""
+        for table, rows in other.rows.items():
+            self.rows[table].extend(rows)
+
     def frames(self) -> dict[str, pd.DataFrame]:
         """One DataFrame per warehouse table that has rows."""
         return {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
@@ -54,8 +60,9 @@ def severity(anomaly_type: str) -> str:
     return "info" if anomaly_type in INFO_TYPES else "warning"
 
 
-def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> None:
-    """Append the rows of one parsed page to a batch."""
+def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> float:
+    """Append the rows of one parsed page to a batch; return the seconds spent segmenting."""
+    segmenting = 0.0
     fid = keys.file_id(src.path, src.sha256)
     batch.add(
         "dim_source_file",
@@ -81,7 +88,9 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
         tokens_total = 0
         tagged_all: list[tuple[str, str]] = []
         for seq, para in enumerate(item.paragraphs, start=1):
+            started = time.perf_counter()
             tagged = segment.tag(para.text)
+            segmenting += time.perf_counter() - started
             tokens = [w for w, _ in tagged]
             tagged_all.extend(tagged)
             tokens_total += len(tokens)
@@ -159,17 +168,18 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 batch.add(
                     "bridge_article_person", {"article_id": aid, "person_id": pid, "role": role}
                 )
-        for (name, etype), mentions in sorted(segment.entities(tagged_all).items()):
+        started = time.perf_counter()
+        names = segment.entities(tagged_all)
+        tokens_all = [w for w, _ in tagged_all]
+        keywords = {"tfidf": segment.tfidf(tokens_all), "textrank": segment.textrank(tagged_all)}
+        segmenting += time.perf_counter() - started
+        for (name, etype), mentions in sorted(names.items()):
             eid = keys.entity_id(name, etype)
             batch.add("dim_entity", {"entity_id": eid, "name": name, "entity_type": etype})
             batch.add(
                 "bridge_article_entity", {"article_id": aid, "entity_id": eid, "mentions": mentions}
             )
-        tokens_all = [w for w, _ in tagged_all]
-        for method, ranked in (
-            ("tfidf", segment.tfidf(tokens_all)),
-            ("textrank", segment.textrank(tagged_all)),
-        ):
+        for method, ranked in keywords.items():
             for rank, (word, weight) in enumerate(ranked, start=1):
                 batch.add(
                     "fact_article_keyword",
@@ -197,3 +207,4 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 "page_chars": len(page.text),
             },
         )
+    return segmenting

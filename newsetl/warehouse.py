@@ -44,7 +44,21 @@ LOAD_ORDER = (
 # Shared dimensions: rows are inserted once and never duplicated.
 DIMENSION_KEYS = {"dim_date": "date_key", "dim_person": "person_id", "dim_entity": "entity_id"}
 # Tables whose content depends only on the folder's content, not on how often it ran.
-DATA_TABLES = LOAD_ORDER[:10]
+DATA_TABLES = (
+    "dim_source_file",
+    "dim_date",
+    "dim_person",
+    "dim_entity",
+    "fact_article",
+    "bridge_article_person",
+    "bridge_article_entity",
+    "fact_paragraph",
+    "fact_article_keyword",
+    "dq_anomaly",
+    "dq_duplicate_group",
+    "dq_duplicate_member",
+    "dq_near_duplicate",
+)
 
 
 class WarehouseError(RuntimeError):
@@ -116,7 +130,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    return con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
 
 
 def current_files(con: duckdb.DuckDBPyConnection) -> dict[str, FileState]:

@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", default=ROOT / "seeds", help="directory holding the gold's pages")
     ap.add_argument("--json", action="store_true", help="print the score as JSON")
     ap.add_argument("--misses", action="store_true", help="list every miss")
+    ap.add_argument(
+        "--unexplained", action="store_true", help="list reported anomalies no gold explains"
+    )
     args = ap.parse_args(argv)
     score = score_corpus(args.gold, args.pages)
     if args.json:
@@ -26,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(score))
         if args.misses:
             print("\n".join(score.misses))
+        if args.unexplained:
+            print("\n".join(score.unexplained))
     return 0
 
 

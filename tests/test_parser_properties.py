@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from newsetl.model import Page
 from newsetl.parsing import parse_page
+from newsetl.parsing.repeats import inline_repeats
+from newsetl.parsing.scan import PageScan
 
 PIECES = [
     "卫东区",
@@ -127,3 +129,31 @@ def test_no_sentence_disappears_except_dropped_copies(text: str) -> None:
 def test_sentence_helper_sees_every_printed_sentence() -> None:
     found = [s for _, s in _sentences("## 标题\n本报讯(记者甲乙)他说。“好！”\r\n走了?")]
     assert found == ["本报讯(记者甲乙)他说。", "“好！”", "走了?"]
+
+
+repeat_text = st.lists(
+    st.sampled_from(["的", "人", "发展", "项目", "抓", "、", "，", "。", "区", "新", "情", "A"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(page_text, repeat_text))
+def test_candidate_spots_lose_no_repeat(text: str) -> None:
+    """The page scan's cheap candidates cover every repeat a full check of the text finds."""
+    full = {(s, e) for s, e, _ in inline_repeats(text)}
+    spotted = {(s, e) for s, e, _ in inline_repeats(text, PageScan(text).repeats)}
+    assert full <= spotted
+
+
+@settings(max_examples=200, deadline=None)
+@given(page_text)
+def test_scan_comparison_text_is_the_folded_text(text: str) -> None:
+    scan = PageScan(text)
+    for start, end in ((0, len(text)), (len(text) // 3, len(text) // 2)):
+        expected = "".join(
+            chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c
+            for c in text[start:end]
+            if not c.isspace()
+        )
+        assert scan.norm(start, end) == expected

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from newsetl.parsing import parse_page
+from newsetl.parsing import parse_file, parse_page
 from newsetl.parsing.bylines import credit_names, people
 from newsetl.parsing.dates import resolve
 from newsetl.parsing.repeats import inline_repeats
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -24,6 +28,11 @@ from newsetl.parsing.repeats import inline_repeats
         "朗朗上口",
         "原原本本",
         "认真学习习近平法治思想",
+        "紧密联系学习体会和卫东区区情民情",
+        "二要塑造科技创新新优势",
+        "爱心服务队到程庄村村民程全家",
+        "构建共建共治共享的社会治理格局",
+        "形成组织专找干事人、干事人不用分心找组织的氛围",
     ],
 )
 def test_reduplication_not_flagged(text: str) -> None:
@@ -37,7 +46,7 @@ def test_reduplication_not_flagged(text: str) -> None:
         ("24字家家训", "家家"),
         ("高质量发展发展的", "发展发展"),
         ("疫情疫情防控", "疫情疫情"),
-        ("抓项目、抓项目热潮", "抓项目、抓项目"),
+        ("大抓项目、抓大项目、抓项目、抓项目热潮", "抓项目、抓项目"),
     ],
 )
 def test_accidental_repeats_flagged(text: str, hit: str) -> None:
@@ -56,7 +65,56 @@ def test_dates() -> None:
     assert resolve("7月22日下午4点,卫东区", "", "").text == "7月22日下午4点"
     assert resolve("近日,卫东区召开", "", "").text is None
     dated = resolve("2月23日至25日,会议举行。", "2021年要重点做好", "")
-    assert (dated.text, dated.iso, dated.confidence) == ("2月23日至25日", "2021-02-23", 0.6)
+    assert (dated.text, dated.iso, dated.confidence) == ("2月23日至25日", "2021-02-23", 0.5)
+    printed = resolve("2023年4月9日,会议举行。", "", "")
+    assert (printed.text, printed.iso, printed.confidence) == ("4月9日", "2023-04-09", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("lead", "text", "iso"),
+    [
+        # plan and target years say nothing about the page year
+        ("2月19日,会议开幕。", "国民经济和社会发展第十四个五年规划和2035年远景目标纲要", None),
+        ("4月9日,会议举行。", "到2025年，全区建成示范村20个。", None),
+        ("4月9日,会议举行。", "2021-2025年规划", None),
+        # a whole past year reported in spring: the page is the next year
+        ("4月10日,会议举行。", "2022年,该区累计走访困难群众2.6万余人次。", "2023-04-10"),
+        ("6月21日,会议举行。", "为2022年度全市验收打下基础。", "2023-06-21"),
+        ("4月10日,会议举行。", "交通事故较2022年同期下降12%。", "2023-04-10"),
+        ("3月8日,会议举行。", "截至2022年底，全区累计建成示范村20个。", "2023-03-08"),
+        # the same statement in autumn only bounds the year from below
+        ("9月10日,会议举行。", "2022年,该区累计走访困难群众2.6万余人次。", "2022-09-10"),
+        # this year and last year named outright
+        ("3月1日,会议举行。", "去年（2022年）全区接待游客120万人次。", "2023-03-01"),
+        ("3月1日,会议举行。", "今年（2023年）全区计划新建口袋公园3个。", "2023-03-01"),
+        # a past event only: the year is at least that; the latest mention wins
+        ("4月14日,会议举行。", "2020年,芦长平发动全村党员。2021年,村里建成游园。", "2021-04-14"),
+        # no year at all: unknown
+        ("4月14日,会议举行。", "近年来,该村发动全村党员。", None),
+    ],
+)
+def test_year_inference(lead: str, text: str, iso: str | None) -> None:
+    dated = resolve(lead, lead + text, lead + text)
+    assert dated.iso == iso
+    assert (dated.confidence is None) == (iso is None) == (dated.evidence is None)
+
+
+def test_year_evidence_elsewhere_on_the_page_weighs_less() -> None:
+    page = "2022年,该区累计走访困难群众2.6万余人次。\n4月10日,会议举行。"
+    here = resolve("4月10日,会议举行。", page, page)
+    there = resolve("4月10日,会议举行。", "4月10日,会议举行。", page)
+    assert here.iso == there.iso == "2023-04-10"
+    assert here.confidence is not None and there.confidence is not None
+    assert there.confidence < here.confidence
+    assert "2022年" in (there.evidence or "")
+
+
+def test_seed_page_years() -> None:
+    years = {}
+    for name in ("000_ce01c7f7b77b431d.txt", "004_8ee853f1471c0237.txt"):
+        page = parse_file(ROOT / "seeds" / name)
+        years[name[:3]] = {it.date[:4] for it in page.items if it.date}
+    assert years == {"000": {"2023"}, "004": {"2021"}}
 
 
 def test_column_break_and_repeated_char_repaired() -> None:
@@ -66,6 +124,12 @@ def test_column_break_and_repeated_char_repaired() -> None:
     [item] = page.items
     assert item.paragraphs[0].text == "近日，卫东区共同维护市容貌。会议结束。"
     assert {a.type for a in page.anomalies} >= {"broken_paragraph", "join_char_repeat"}
+
+
+def test_char_shared_by_two_words_at_a_break_is_no_repeat() -> None:
+    page = parse_page("## 标题一\n\n本报讯（记者朱江森）近日，严格落实区委常委\n\n会会议制度。\n")
+    assert page.items[0].paragraphs[0].text == "近日，严格落实区委常委会会议制度。"
+    assert "join_char_repeat" not in {a.type for a in page.anomalies}
 
 
 def test_repeated_paragraph_dropped_once_per_copy() -> None:
@@ -91,3 +155,37 @@ def test_photo_news_and_triangle_caption() -> None:
 def test_mixed_width_is_one_page_anomaly() -> None:
     page = parse_page("标题甲乙\n\n本报讯(记者甲乙丙)4月9日,开会,讨论,决定。“好”。\n")
     assert sum(a.type == "mixed_punctuation_width" for a in page.anomalies) == 1
+
+
+def test_intertitles_kept_apart_from_paragraphs() -> None:
+    page = parse_file(ROOT / "seeds" / "003_552fdbae1823c7b1.txt")
+    [feature] = [it for it in page.items if it.title == "探索实施“456”机制 打造人性化惠民体系"]
+    assert feature.intertitles == [
+        "“四个阵地”夯实特色化治理架构",
+        "“五项机制”构建多元化参与格局",
+        "“六种服务”打造人性化惠民体系",
+    ]
+    assert not set(feature.intertitles) & {p.text for p in feature.paragraphs}
+
+
+INTERRUPTED = (
+    "## 卫东区召开项目建设推进会\n\n"
+    "本报讯（记者朱江森）4月9日，卫东区召开重点项目建设推进会，安排部署项目建设工作。\n\n"
+    "会议要求，各单位要紧盯重点项目，加快项目建设进度。\n\n"
+    "草莓俏销\n\n4月17日，市民在蒲城村采摘草莓。\n\n本报记者 朱江森 摄\n\n"
+)
+
+
+def test_article_resumed_after_a_photo_printed_inside_it() -> None:
+    page = parse_page(INTERRUPTED + "会议强调，要强化项目服务保障，推动重点项目建设提速。\n")
+    article, photo = page.items
+    assert article.paragraphs[-1].text.startswith("会议强调")
+    assert photo.kind == "photo" and photo.photographers == ["朱江森"]
+    [flag] = [a for a in page.anomalies if a.type == "interleaved_article"]
+    assert flag.excerpt == "草莓俏销"
+
+
+def test_unrelated_text_after_a_photo_stays_apart() -> None:
+    page = parse_page(INTERRUPTED + "这是一段没有标题的正文。它单独成篇。\n")
+    assert [it.title for it in page.items] == ["卫东区召开项目建设推进会", "草莓俏销", None]
+    assert "interleaved_article" not in {a.type for a in page.anomalies}

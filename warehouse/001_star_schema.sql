@@ -48,6 +48,7 @@ CREATE TABLE fact_article (
     kind            VARCHAR NOT NULL,          -- article | photo
     title           VARCHAR,
     headline_lines  VARCHAR[] NOT NULL,
+    intertitles     VARCHAR[],                 -- section heads printed inside the body
     page_banner     VARCHAR,
     dateline        VARCHAR,
     date_text       VARCHAR,

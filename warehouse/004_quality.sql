@@ -22,3 +22,12 @@ CREATE TABLE dq_result (
     unexpected_examples VARCHAR,               -- JSON list of a few offending values
     description   VARCHAR
 );
+
+-- Anomalies and duplicates by type at each check, so trends survive re-loads.
+CREATE TABLE dq_anomaly_count (
+    dq_run_id     VARCHAR NOT NULL,
+    source        VARCHAR NOT NULL,            -- parser (dq_anomaly) | dedup (duplicate tables)
+    type          VARCHAR NOT NULL,
+    n             BIGINT NOT NULL,
+    PRIMARY KEY (dq_run_id, source, type)
+);

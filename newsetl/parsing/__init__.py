@@ -8,9 +8,10 @@ from newsetl.decode import read_page
 from newsetl.model import Anomaly, Page
 from newsetl.parsing.build import build_item
 from newsetl.parsing.flags import mixed_width, traditional_chars
-from newsetl.parsing.layout import reattach_orphans
+from newsetl.parsing.layout import reattach_orphans, resume_interrupted
 from newsetl.parsing.lines import page_units
 from newsetl.parsing.repairs import ParagraphBuilder
+from newsetl.parsing.scan import PageScan
 from newsetl.parsing.segment import segment
 
 __all__ = ["parse_file", "parse_page"]
@@ -25,15 +26,17 @@ def _owner(items: list, pos: int) -> int | None:
 
 def parse_page(text: str, source: str = "<text>", encoding: str = "utf-8") -> Page:
     """Parse one decoded page into items and anomalies (offsets into `text`)."""
+    scan = PageScan(text)
     drafts = segment(page_units(text))
+    resume_interrupted(drafts)
     layout = reattach_orphans(text, drafts)
-    drafts = [d for d in drafts if d.frags or d.headline or d.dateline]
+    drafts = [d for d in drafts if d.frags or d.headline or d.dateline or d.captions]
     drafts.sort(key=lambda d: d.start)
-    builder = ParagraphBuilder(text, seen=[])
+    builder = ParagraphBuilder(text, scan)
     items = [build_item(text, d, builder) for d in drafts]
-    items = [it for it in items if it.paragraphs or it.headline_lines]
-    page_only: list[Anomaly] = mixed_width(text)
-    for a in layout + traditional_chars(text):
+    items = [it for it in items if it.paragraphs or it.headline_lines or it.captions]
+    page_only: list[Anomaly] = mixed_width(text, scan)
+    for a in layout + traditional_chars(text, scan):
         k = _owner(items, a.start)
         if k is None:
             page_only.append(a)

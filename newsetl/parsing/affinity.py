@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import lru_cache
 
 from newsetl.parsing.patterns import CJK
 
 _RUN = re.compile(rf"[{CJK}A-Za-z0-9]+")
 
 
-def bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=2048)
+def bigrams(text: str) -> frozenset[str]:
     """Character bigrams inside runs of CJK / alphanumerics (punctuation and spaces break runs)."""
     grams: set[str] = set()
     for run in _RUN.findall(text):
-        grams.update(run[i : i + 2] for i in range(len(run) - 1))
-    return grams
+        grams.update(map(operator.add, run, run[1:]))
+    return frozenset(grams)
 
 
-def containment(short: set[str], long: set[str]) -> float:
+def containment(short: frozenset[str], long: frozenset[str]) -> float:
     """Share of the short text's bigrams that occur in the long text."""
     return len(short & long) / len(short) if short else 0.0
+
+
+def share(short: frozenset[str], text: str) -> float:
+    """Share of the short text's bigrams found in text (containment without text's bigram set)."""
+    return sum(g in text for g in short) / len(short) if short else 0.0

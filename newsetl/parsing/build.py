@@ -22,10 +22,11 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
     banner, lines, title = headline_parts(d.headline)
     before = len(builder.anomalies)
     anchor = d.dateline.start if d.dateline else None
-    paras, _intertitles = builder.build(d.frags, anchor)
+    paras, intertitles = builder.build(d.frags, anchor)
     anomalies: list[Anomaly] = builder.anomalies[before:]
     kind = "article" if d.is_article else "photo"
     item = Item(kind=kind, title=title, headline_lines=lines, page_banner=banner)
+    item.intertitles = intertitles
     if d.dateline:
         item.dateline = d.dateline.text
         for field, names in people(d.dateline.extra).items():
@@ -42,7 +43,7 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
     item.date_text, item.date = date.text, date.iso
     item.date_confidence, item.date_evidence = date.confidence, date.evidence
     for p in paras:
-        anomalies.extend(paragraph_flags(page, p))
+        anomalies.extend(paragraph_flags(page, p, builder.scan))
     for u in d.captions:
         if u.kind == "placeholder":
             anomalies.append(

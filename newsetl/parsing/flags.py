@@ -3,53 +3,49 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
+from bisect import bisect_left
 
 from newsetl.model import Anomaly
 from newsetl.parsing import patterns as P
 from newsetl.parsing.repairs import Para
 from newsetl.parsing.repeats import inline_repeats
+from newsetl.parsing.scan import PageScan, simplified
 
-_HALF = re.compile(rf"(?<=[{P.CJK}，。、“”])[,;:!?()]|[,;:!?()](?=[{P.CJK}“”])")
-_FULL = re.compile(r"[，；：！？（）。、“”]")
-_CJK_CHAR = re.compile(rf"[{P.CJK}]")
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
+_JOIN_REPEAT = re.compile(rf"([{P.CJK}]{{1,4}})\1")
+JOIN_WINDOW = 4
 
 
-def traditional_chars(page: str) -> list[Anomaly]:
-    """One anomaly per traditional character (opencc t2s changes it)."""
+def _line_at(page: str, pos: int) -> tuple[int, int]:
+    start = max(page.rfind("\n", 0, pos), page.rfind("\r", 0, pos)) + 1
+    ends = [e for e in (page.find("\n", pos), page.find("\r", pos)) if e >= 0]
+    return start, min(ends, default=len(page))
+
+
+def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
+    """One anomaly per traditional character (opencc t2s changes it in its line)."""
     out: list[Anomaly] = []
-    converter = _t2s()
-    for line in re.finditer(r"[^\r\n]+", page):
-        text = line.group(0)
-        if not _CJK_CHAR.search(text):
-            continue
-        simple = converter.convert(text)
+    lines = sorted({_line_at(page, pos) for pos in scan.traditional})
+    for start, end in lines:
+        text = page[start:end]
+        simple = simplified(text)
         if simple == text or len(simple) != len(text):
             continue
         for i, (a, b) in enumerate(zip(text, simple, strict=True)):
             if a != b:
-                pos = line.start() + i
+                pos = start + i
                 out.append(
                     Anomaly("traditional_chars", pos, pos + 1, page[pos : pos + 1], f"{a} → {b}")
                 )
     return out
 
 
-def mixed_width(page: str) -> list[Anomaly]:
+def mixed_width(page: str, scan: PageScan) -> list[Anomaly]:
     """One page anomaly when half-width CJK punctuation is mixed with full-width marks."""
-    half = list(_HALF.finditer(page))
-    full = len(_FULL.findall(page))
+    half = scan.half_marks()
+    full = scan.full_marks()
     if not half or not full:
         return []
-    first = half[0].start()
+    first = half[0]
     end = min(len(page), first + 12)
     return [
         Anomaly(
@@ -62,11 +58,36 @@ def mixed_width(page: str) -> list[Anomaly]:
     ]
 
 
-def paragraph_flags(page: str, para: Para) -> list[Anomaly]:
+def _local_spots(para: Para, spots: list[int]) -> list[int]:
+    """Paragraph-text positions of the page spots inside the paragraph's spans."""
+    local: list[int] = []
+    base = 0
+    for s, e in para.spans:
+        k = bisect_left(spots, s)
+        while k < len(spots) and spots[k] < e:
+            local.append(base + spots[k] - s)
+            k += 1
+        base += e - s
+    return local
+
+
+def _join_spots(para: Para) -> list[int]:
+    """Doubled characters or words straddling a place where fragments were joined."""
+    spots: list[int] = []
+    k = 0
+    for s, e in para.spans[:-1]:
+        k += e - s
+        lo = max(0, k - JOIN_WINDOW)
+        spots += [m.start() for m in _JOIN_REPEAT.finditer(para.text, lo, k + JOIN_WINDOW)]
+    return spots
+
+
+def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
     """Unbalanced quotes and accidental doubled characters or words in one paragraph."""
     out: list[Anomaly] = []
-    if not P.quotes_balanced(para.text):
-        end = min(para.offsets[-1] + 1, para.offsets[min(19, len(para.offsets) - 1)] + 1)
+    quotes = "".join(para.text[k] for k in _local_spots(para, scan.quotes))
+    if quotes and not P.quotes_balanced(quotes):
+        end = para.page_pos(min(19, len(para.text) - 1)) + 1
         out.append(
             Anomaly(
                 "unbalanced_quotes",
@@ -76,15 +97,10 @@ def paragraph_flags(page: str, para: Para) -> list[Anomaly]:
                 "quotation marks do not pair up in this paragraph",
             )
         )
-    for s, e, detail in inline_repeats(para.text):
-        start, stop = para.offsets[s], para.offsets[e - 1] + 1
-        out.append(
-            Anomaly(
-                "inline_char_repeat",
-                start,
-                stop,
-                page[start:stop],
-                detail,
-            )
-        )
+    spots = _local_spots(para, scan.repeats) + _join_spots(para)
+    if not spots:
+        return out
+    for s, e, detail in inline_repeats(para.text, spots):
+        start, stop = para.page_pos(s), para.page_pos(e - 1) + 1
+        out.append(Anomaly("inline_char_repeat", start, stop, page[start:stop], detail))
     return out

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from newsetl.model import Anomaly
-from newsetl.parsing.affinity import bigrams, containment
+from newsetl.parsing.affinity import bigrams, share
 from newsetl.parsing.segment import Draft
 
 BODYLESS_MATCH = 0.3
+RESUME_MATCH = 0.02  # continuations measured at 0.02–0.39, unrelated text at 0
+ONLY_PAIR_MATCH = 0.1  # one headline without body, one body without headline
 LINE_MATCH = 0.4
 MIN_ORPHAN_LINE = 10
 SUFFIX_GAIN = 0.3
@@ -23,14 +25,17 @@ def _headless(drafts: list[Draft]) -> list[Draft]:
 
 
 def _attach_bodyless(page: str, drafts: list[Draft]) -> list[Anomaly]:
+    """Bodyless headline blocks to headless bodies: by content, or as the only pair there is."""
     found: list[Anomaly] = []
-    for block in [d for d in drafts if d.headline and not d.frags and not d.dateline]:
+    blocks = [d for d in drafts if d.headline and not d.frags and not d.dateline]
+    only_pair = len(blocks) == 1 and len(_headless(drafts)) == 1
+    for block in blocks:
         tb = bigrams("".join(u.text for u in block.headline))
-        scored = [(containment(tb, bigrams(d.text())), d) for d in _headless(drafts)]
+        scored = [(share(tb, d.text()), d) for d in _headless(drafts)]
         if not scored:
             continue
         score, target = max(scored, key=lambda s: s[0])
-        if score >= BODYLESS_MATCH:
+        if score >= BODYLESS_MATCH or (only_pair and score >= ONLY_PAIR_MATCH):
             target.headline = block.headline
             target.captions.extend(block.captions)
             drafts.remove(block)
@@ -49,11 +54,11 @@ def _split_suffix(d: Draft, line_units: list, k: int) -> Draft:
     return new
 
 
-def _best_suffix(tb: set[str], own: set[str], d: Draft) -> tuple[float, int]:
+def _best_suffix(tb: frozenset[str], own: frozenset[str], d: Draft) -> tuple[float, int]:
     """(gain, k): how much better the line fits d.frags[k:] than the text before it."""
-    scores = [
-        (containment(tb, bigrams(u.text)), containment(own, bigrams(u.text))) for u in d.frags
-    ]
+    if len(d.frags) < 2 or share(tb, d.text(1)) < LINE_MATCH:
+        return 0.0, 0  # no fragment after the first can reach LINE_MATCH
+    scores = [(share(tb, u.text), share(own, u.text)) for u in d.frags]
     best = max(range(1, len(scores)), key=lambda j: scores[j][0], default=None)
     if best is None or scores[best][0] < LINE_MATCH:
         return 0.0, 0
@@ -61,13 +66,12 @@ def _best_suffix(tb: set[str], own: set[str], d: Draft) -> tuple[float, int]:
     while k - 1 >= 1 and scores[k - 1][0] > scores[k - 1][1]:
         k -= 1
     prefix = "\n".join(u.text for u in d.frags[:k])
-    return containment(tb, bigrams(d.text(k))) - containment(tb, bigrams(prefix)), k
+    return share(tb, d.text(k)) - share(tb, prefix), k
 
 
 def _fits(lines: list, body: str) -> bool:
     """Every remaining headline line still speaks of the body."""
-    bb = bigrams(body)
-    return all(containment(bigrams(u.text), bb) >= KEEP_MATCH for u in lines)
+    return all(share(bigrams(u.text), body) >= KEEP_MATCH for u in lines)
 
 
 def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
@@ -79,7 +83,7 @@ def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
                 continue
             rest = [u for u in owner.headline if u is not line]
             tb, own = bigrams(line.text), bigrams("".join(u.text for u in rest))
-            headless = [(containment(tb, bigrams(d.text())), d) for d in _headless(drafts)]
+            headless = [(share(tb, d.text()), d) for d in _headless(drafts)]
             score, target = max(headless, key=lambda s: s[0], default=(0.0, None))
             if target is not None and score >= BODYLESS_MATCH and _fits(rest, owner.text()):
                 target.headline = [line]
@@ -99,6 +103,65 @@ def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
             owner.headline.remove(line)
             found.append(_orphan(page, [line], f"headline line matched to a body ({score:.2f})"))
     return found
+
+
+def _merge(into: Draft, tail: Draft) -> None:
+    for attr in ("frags", "credits", "bylines", "captions"):
+        getattr(into, attr).extend(getattr(tail, attr))
+    into.frags.sort(key=lambda u: u.start)
+    into.closed = into.closed or tail.closed
+
+
+def _host(d: Draft) -> bool:
+    return d.is_article and bool(d.headline) and bool(d.frags) and not d.bylines
+
+
+def _claimed(body: Draft, drafts: list[Draft]) -> bool:
+    """A bodyless headline block on the page matches this headless body best."""
+    for block in [d for d in drafts if d.headline and not d.frags and not d.dateline]:
+        tb = bigrams("".join(u.text for u in block.headline))
+        score, best = max(((share(tb, d.text()), d) for d in _headless(drafts)), key=lambda s: s[0])
+        if best is body and score >= BODYLESS_MATCH:
+            return True
+    return False
+
+
+def _reads_on(rest: Draft, host: Draft, guest: Draft) -> bool:
+    """The body shares more of its wording with the host article than with the closed item."""
+    words = bigrams(rest.text())
+    to_host = share(words, host.text())
+    return to_host >= RESUME_MATCH and to_host > share(
+        words, "".join(u.text for u in guest.units())
+    )
+
+
+def _resume_after_closed(drafts: list[Draft]) -> None:
+    """A headless, dateline-less body right after a closed item continues the article before."""
+    k = 2
+    while k < len(drafts):
+        host, guest, rest = drafts[k - 2], drafts[k - 1], drafts[k]
+        if (
+            _host(host)
+            and guest.closed
+            and guest.headline
+            and not rest.headline
+            and not rest.dateline
+            and not rest.triangle
+            and rest.is_article
+            and rest.frags
+            and not _claimed(rest, drafts)
+            and _reads_on(rest, host, guest)
+        ):
+            _merge(host, rest)
+            guest.interleaved = True
+            del drafts[k]
+            continue
+        k += 1
+
+
+def resume_interrupted(drafts: list[Draft]) -> None:
+    """Put an article's paragraphs printed after a short item back into the article."""
+    _resume_after_closed(drafts)
 
 
 def reattach_orphans(page: str, drafts: list[Draft]) -> list[Anomaly]:

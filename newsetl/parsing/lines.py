@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from newsetl.parsing import patterns as P
@@ -25,10 +26,10 @@ class Unit:
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
-    body = line.rstrip("\r\n")
-    left = len(body) - len(body.lstrip(" \t\u3000\ufeff"))
-    content = body.strip(" \t\u3000\ufeff")
-    return content, start + left
+    content = line.strip(" \t\u3000\ufeff")
+    if not content or content[0] == line[0]:
+        return content, start
+    return content, start + len(line) - len(line.lstrip(" \t\u3000\ufeff"))
 
 
 def title_like(text: str) -> bool:
@@ -38,27 +39,31 @@ def title_like(text: str) -> bool:
         and not _TITLE_FORBIDDEN.search(text)
         and P.quotes_balanced(text)
         and text[0] not in P.CLOSERS + "、"
-        and not text.endswith(("、", "和", "的"))
+        and not text.endswith(("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对"))
     )
 
 
 def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     end = start + len(content)
-    mark = P.HEADING_MARK.match(content)
+    first = content[0]
+    mark = P.HEADING_MARK.match(content) if first == "#" else None
     if mark and len(content) > mark.end():
         off = mark.end()
         return [Unit("heading", content[off:], start + off, end, gap, len(mark.group(1)))]
-    if P.PLACEHOLDER.match(content):
+    if first == "图" and P.PLACEHOLDER.match(content):
         return [Unit("placeholder", content, start, end, gap)]
-    if P.FIGURE_CAPTION.match(content):
+    if first == "图" and P.FIGURE_CAPTION.match(content):
         return [Unit("figcap", content, start, end, gap)]
-    credit = P.CREDIT_LINE.match(content)
-    if credit and len(content) <= 30:
+    credited = content.endswith("摄")
+    if credited and len(content) <= 30 and P.CREDIT_LINE.match(content):
         return [Unit("credit", content, start, end, gap, extra=content)]
-    if P.CLOSING_BYLINE.fullmatch(content):
+    closed = content.endswith((")", "）"))
+    if closed and P.CLOSING_BYLINE.fullmatch(content):
         return [Unit("byline", content, start, end, gap, extra=content)]
     units: list[Unit] = []
-    dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
+    dl = None
+    if content.startswith("本报"):
+        dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
     if dl and len(content) > dl.end():
         people = dl.group(2) if dl.re is P.DATELINE else ""
         units.append(
@@ -66,7 +71,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         )
         content, start, gap = content[dl.end() :], start + dl.end(), 0
     tail: Unit | None = None
-    trailing = P.TRAILING_CREDIT.search(content)
+    trailing = P.TRAILING_CREDIT.search(content, max(0, len(content) - 40)) if credited else None
     if trailing and trailing.start() > 0:
         cut = trailing.start(1)
         tail = Unit("credit", trailing.group(1), start + cut, end, 0, extra=trailing.group(1))
@@ -74,7 +79,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         kind = "text" if P.ends_sentence(body) else "caption"
         units.append(Unit(kind, body, start, start + len(body), gap))
         return [*units, tail]
-    byline = P.CLOSING_BYLINE.search(content)
+    byline = P.CLOSING_BYLINE.search(content, max(0, len(content) - 70)) if closed else None
     if byline and byline.start() > 0 and P.ends_sentence(content[: byline.start()]):
         cut = byline.start()
         body = content[:cut].rstrip(" \t\u3000")
@@ -85,15 +90,30 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     return units
 
 
+def _lines(text: str) -> Iterator[tuple[str, int]]:
+    """(line without its line break, start offset) for every line of text."""
+    if text.count("\r") == text.count("\r\n"):
+        pos = 0
+        crlf = "\r" in text
+        for line in text.split("\n"):
+            yield (line[:-1] if crlf and line.endswith("\r") else line), pos
+            pos += len(line) + 1
+        return
+    for m in _LINE.finditer(text):
+        if not m.group(0):
+            break
+        yield m.group(0).rstrip("\r\n"), m.start()
+
+
 def page_units(text: str) -> list[Unit]:
     """Classify every non-blank line of the page; blank lines become the next unit's gap."""
     units: list[Unit] = []
     gap = 0
-    for m in _LINE.finditer(text):
-        line = m.group(0)
-        if not line:
-            break
-        content, start = _strip(line, m.start())
+    for line, pos in _lines(text):
+        if not line or line.isspace():
+            gap += 1
+            continue
+        content, start = _strip(line, pos)
         if not content:
             gap += 1
             continue

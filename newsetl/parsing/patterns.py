@@ -37,17 +37,24 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+QUOTE_PAIRS = (("“", "”"), ("『", "』"), ("「", "」"), ("‘", "’"))
+_QUOTE_MARKS = re.compile("[^“”『』「」‘’]+")
+
+
 def quotes_balanced(text: str) -> bool:
     """True when every paired quotation mark in text is closed in order."""
-    for opener, closer in (("“", "”"), ("『", "』"), ("「", "」"), ("‘", "’")):
+    marks = _QUOTE_MARKS.sub("", text)
+    if not marks:
+        return True
+    for opener, closer in QUOTE_PAIRS:
+        if marks.count(opener) != marks.count(closer):
+            return False
         depth = 0
-        for ch in text:
+        for ch in marks:
             if ch == opener:
                 depth += 1
             elif ch == closer:
                 depth -= 1
                 if depth < 0:
                     return False
-        if depth:
-            return False
     return True

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from newsetl.model import Anomaly
 from newsetl.parsing import patterns as P
 from newsetl.parsing.lines import Unit
-from newsetl.parsing.repeats import accidental_pair
-from newsetl.textnorm import normalize_text
+from newsetl.parsing.repeats import AFFIXES, accidental_pair
+from newsetl.parsing.scan import PageScan
 
 NEAR_DUPLICATE = 0.9
 MIN_DUPLICATE = 8
+KEY = 8
+_CJK_START = re.compile(rf"[{P.CJK}]")
+
+
+def _keys(norm: str) -> tuple[str, str]:
+    """Head and tail of a normalised text: a near copy keeps at least one of them."""
+    return "<" + norm[:KEY], ">" + norm[-KEY:]
 
 
 @dataclass
@@ -20,22 +28,31 @@ class Para:
     """A paragraph being assembled, with a page offset for every character."""
 
     text: str = ""
-    offsets: list[int] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     anchor: int = 0  # where the printed paragraph starts (its dateline, if any)
 
     def add(self, text: str, start: int) -> None:
         self.text += text
-        self.offsets.extend(range(start, start + len(text)))
         self.spans.append((start, start + len(text)))
+
+    def page_pos(self, k: int) -> int:
+        """Page offset of character k of the paragraph text."""
+        for s, e in self.spans:
+            if k < e - s:
+                return s + k
+            k -= e - s
+        return self.spans[-1][1]
 
 
 class ParagraphBuilder:
     """Assembles one item's fragments into repaired paragraphs; shares seen copies page-wide."""
 
-    def __init__(self, page: str, seen: list[str]) -> None:
+    def __init__(self, page: str, scan: PageScan) -> None:
         self.page = page
-        self.seen = seen  # normalised fragments already accepted on the page
+        self.scan = scan
+        self.seen: list[str] = []  # normalised fragments already accepted on the page
+        self.seen_set: set[str] = set()
+        self.by_key: dict[str, list[int]] = {}  # head / tail -> indices into seen
         self.anomalies: list[Anomaly] = []
 
     def _flag(self, kind: str, start: int, end: int, detail: str) -> None:
@@ -43,16 +60,25 @@ class ParagraphBuilder:
         self.anomalies.append(Anomaly(kind, start, end, self.page[start:end], detail))
 
     def _is_copy(self, norm: str, item_text: str) -> bool:
+        """An exact copy, or a near copy sharing its head or tail with an accepted fragment."""
         if len(norm) < MIN_DUPLICATE:
             return False
-        if norm in item_text or norm in self.seen:
+        if norm in self.seen_set or norm in item_text:
             return True
-        for other in self.seen:
+        candidates = {k for key in _keys(norm) for k in self.by_key.get(key, ())}
+        for k in candidates:
+            other = self.seen[k]
             if abs(len(other) - len(norm)) <= 0.15 * len(norm):
                 sm = SequenceMatcher(None, norm, other, autojunk=False)
                 if sm.quick_ratio() >= NEAR_DUPLICATE and sm.ratio() >= NEAR_DUPLICATE:
                     return True
         return False
+
+    def _remember(self, norm: str) -> None:
+        self.seen_set.add(norm)
+        for key in _keys(norm):
+            self.by_key.setdefault(key, []).append(len(self.seen))
+        self.seen.append(norm)
 
     def build(self, frags: list[Unit], anchor: int | None) -> tuple[list[Para], list[str]]:
         """Paragraphs and intertitles of one item."""
@@ -66,22 +92,37 @@ class ParagraphBuilder:
                 open_para = None
                 continue
             text, start = unit.text, unit.start
-            if len(text) >= 3 and accidental_pair(text, 0):
+            tail = open_para.text[-6:] if open_para is not None else ""
+            joined, k = tail + text[:8], len(tail)  # text as read across the join
+            # a fragment that starts doubled is judged alone, or across the join when the
+            # character is an affix (常委|会会议 reads 常委会|会议; 市|容容貌 is a slip)
+            across = bool(tail) and text[:1] in AFFIXES
+            aabb = len(tail) >= 2 and tail[-2] == tail[-1] != text[:1]  # 热热|闹闹
+            if (
+                len(text) >= 3
+                and text[0] == text[1]
+                and not aabb
+                and _CJK_START.match(text)
+                and accidental_pair(joined if across else text, k if across else 0)
+            ):
                 self._flag("join_char_repeat", start, start + 2, f"{text[0]} printed twice")
                 text, start = text[1:], start + 1
-            elif open_para is not None and open_para.text and text[:1] == open_para.text[-1]:
-                joined = open_para.text[-6:] + text[:8]
-                k = len(open_para.text[-6:]) - 1
-                if accidental_pair(joined, k):
-                    prev_end = open_para.spans[-1][1]
-                    self._flag("join_char_repeat", prev_end - 1, start + 1, f"{text[0]} repeated")
-                    text, start = text[1:], start + 1
-            norm = normalize_text(text)
+            elif (
+                tail
+                and text[:1] == tail[-1]
+                and _CJK_START.match(text)
+                and accidental_pair(joined, k - 1)
+            ):
+                assert open_para is not None
+                prev_end = open_para.spans[-1][1]
+                self._flag("join_char_repeat", prev_end - 1, start + 1, f"{text[0]} repeated")
+                text, start = text[1:], start + 1
+            norm = self.scan.norm(start, unit.end)
             if self._is_copy(norm, item_norm):
                 self._flag("duplicated_block", unit.start, unit.end, "repeated copy dropped")
                 continue
             item_norm += norm
-            self.seen.append(norm)
+            self._remember(norm)
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
                 self._flag(

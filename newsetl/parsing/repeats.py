@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
 
 import rjieba
 
 from newsetl.parsing.patterns import CJK
+from newsetl.parsing.scan import simplified, traditional_chars
+from newsetl.segment import cut
 
 # Distributive or adverbial AA forms that segmentation may split into single characters.
 REDUPLICATED = frozenset(
@@ -18,14 +21,39 @@ REDUPLICATED = frozenset(
         "妹奶爷叔宝星线区重明白平堂恰偏统通色形熙攘浩荡井津念恋累冉熊茫济姗赫落楚"
     )
 )
+# Characters that end place and organisation names and start compounds (卫东区|区情, 创新|新优势,
+# 程庄村|村民): doubled across a word boundary they are two morphemes, not a slip.
+AFFIXES = frozenset("区市县镇乡村街路省州局委厅处科所院校站队组部会新老副总")
+_CJK_ONE = re.compile(rf"[{CJK}]")
 _PAIR = re.compile(rf"([{CJK}])\1")
 _WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
-_LISTED = re.compile(rf"([{CJK}]{{3,6}})、\1(?=[{CJK}])")
+_LISTED = re.compile(rf"(?<=、)([{CJK}]{{3,6}})、\1(?=[{CJK}])")  # inside an enumeration
+
+
+@cache
+def _cut() -> Callable[[str, bool], list[str]]:
+    """rjieba with the product's user dictionary (loaded by `segment.cut`), used with HMM off:
+    HMM would glue a slip's stray character to its neighbour as a new word (字家|家训)."""
+    cut("")
+    return rjieba.cut
 
 
 @lru_cache(maxsize=4096)
 def _tokens(window: str) -> tuple[str, ...]:
-    return tuple(rjieba.cut(window, False))
+    """Segmentation of a window, read in simplified characters (平頂山山頂 as 平顶山山顶)."""
+    if not traditional_chars().isdisjoint(window):
+        simple = simplified(window)
+        window = simple if len(simple) == len(window) else window
+    return tuple(_cut()(window, False))
+
+
+def _boundaries(window: str) -> set[int]:
+    """Offsets in window where a segmentation token starts or ends."""
+    out, pos = {0}, 0
+    for tok in _tokens(window):
+        pos += len(tok)
+        out.add(pos)
+    return out
 
 
 def _token_at(window: str, k: int) -> tuple[int, int]:
@@ -55,25 +83,51 @@ def accidental_pair(text: str, i: int) -> bool:
         return False  # one word: 人人, 层层, 朗朗上口
     left_single = left[1] - left[0] == 1
     right_single = right[1] - right[0] == 1
+    if a in AFFIXES and left_single != right_single:
+        return False  # suffix of one word, prefix of the next
     if left_single and right_single:
         return a + a not in REDUPLICATED  # 的的 is a slip, 月月 is not
     return left_single or right_single  # 到|到位, 停车位|位; 学习|习近平 is two words
 
 
-def inline_repeats(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of doubled characters, words and listed phrases inside text."""
+def _aligned(text: str, i: int, n: int) -> bool:
+    """The second copy of text[i:i+n] is whole segmentation tokens (重点项目|项目, 发展|发展),
+    not a piece of other words (构建|共建|共治 holds 建共建共)."""
+    lo = max(0, i - 4)
+    window = text[lo : i + 2 * n + 4]
+    return {i - lo + n, i - lo + 2 * n} <= _boundaries(window)
+
+
+def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of doubled characters, words and listed phrases inside text.
+
+    With `spots` (candidate positions: a repeat starts there, or a listing 、 is there), only
+    those places are examined; without, the whole text is.
+    """
+    if spots is None:
+        words = list(_WORD.finditer(text))
+        listed = list(_LISTED.finditer(text))
+        pairs = [m.start() for m in _PAIR.finditer(text)]
+    else:
+        spots = sorted(set(spots))
+        words = [m for i in spots if (m := _WORD.match(text, i))]
+        listed = [
+            m
+            for i in spots
+            if text[i : i + 1] == "、" and (m := _LISTED.search(text, max(0, i - 6), i + 8))
+        ]
+        pairs = [i for i in spots if text[i : i + 1] == text[i + 1 : i + 2] != ""]
     found: list[tuple[int, int, str]] = []
-    for m in _WORD.finditer(text):
+    for m in words:
         word = m.group(1)
-        if len(set(word)) > 1 or len(word) > 2:
+        if (len(set(word)) > 1 or len(word) > 2) and _aligned(text, m.start(), len(word)):
             found.append((m.start(), m.end(), f"word {word} doubled"))
-    for m in _LISTED.finditer(text):
+    for m in listed:
         found.append((m.start(), m.end(), f"phrase {m.group(1)} repeated"))
     covered = [(s, e) for s, e, _ in found]
-    for m in _PAIR.finditer(text):
-        i = m.start()
-        if any(s <= i < e for s, e in covered):
+    for i in pairs:
+        if any(s <= i < e for s, e in covered) or not _CJK_ONE.match(text, i):
             continue
         if accidental_pair(text, i):
             found.append((i, i + 2, f"character {text[i]} doubled"))
-    return sorted(found)
+    return sorted(set(found))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsetl.parsing import patterns as P
-from newsetl.parsing.affinity import bigrams, containment
+from newsetl.parsing.affinity import bigrams, containment, share
 from newsetl.parsing.lines import Unit, title_like
 
 INTERTITLE_AFFINITY = 0.5
@@ -85,7 +85,7 @@ def _open_feature(drafts: list[Draft]) -> Draft | None:
     return None
 
 
-def _lift(text: set[str], target: set[str], others: list[set[str]]) -> float:
+def _lift(text: frozenset[str], target: frozenset[str], others: list[frozenset[str]]) -> float:
     base = sum(containment(o, target) for o in others) / len(others) if others else 0.0
     return containment(text, target) / (base + 0.05)
 
@@ -148,11 +148,11 @@ class Segmenter:
             and not cur.dateline
             and cur.headline
             and len(cur.frags) >= 2
-            and containment(tb, bigrams(cur.text())) >= INTERTITLE_AFFINITY
+            and share(tb, cur.text()) >= INTERTITLE_AFFINITY
         ):
             return cur
         feature = _open_feature(self.drafts)
-        if feature is not None and containment(tb, bigrams(feature.text())) >= INTERTITLE_AFFINITY:
+        if feature is not None and share(tb, feature.text()) >= INTERTITLE_AFFINITY:
             return feature
         return None
 
@@ -166,8 +166,8 @@ class Segmenter:
                 continue
             self._place(u)
             i += 1
-        if self.pending and self.drafts:
-            self.drafts[-1].captions.extend(self.pending)
+        if self.pending:  # figure captions after the last item, or on a page of nothing else
+            (self.drafts[-1] if self.drafts else self._new()).captions.extend(self.pending)
         return self.drafts
 
     def _headline_here(self, i: int) -> bool:

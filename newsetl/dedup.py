@@ -1,0 +1,575 @@
+"""Duplicate detection: exact groups, MinHash near-duplicate pairs and repeated spans.
+
+Signatures are one-permutation MinHash over character 5-grams of the normalised text, computed
+for whole batches with numpy (one hash per 5-gram, binned, minimum per bin, empty bins filled
+by rotation), so no Python code runs per character. Candidate pairs come from datasketch's
+`MinHashLSH`; each candidate is confirmed by the exact Jaccard similarity of its 5-gram sets.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsetl.textnorm import normalize_text
+
+NUM_PERM = 64  # bins of a signature
+SHINGLE = 5  # characters per shingle
+MIN_SIGNED_CHARS = 30  # shorter paragraphs get no signature
+NEAR_THRESHOLD = 0.8  # Jaccard similarity of 5-gram sets
+MIN_SPAN_CHARS = 20  # a repeated span inside a paragraph at least this long
+SPAN_GRAM = 8  # characters per gram when looking for repeated spans
+SEED = 1  # the LeanMinHash seed recorded with the signatures
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_BIN_SHIFT = np.uint64(64 - int(np.log2(NUM_PERM)))
+_LOW32 = np.uint64(0xFFFFFFFF)
+_MUL = np.uint64(0x100000001B3)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_ROTATE = 0x9E3779B1
+_SPACES = np.array(
+    [0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000],
+    dtype=np.uint32,
+)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads every input bit over the whole word."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _MIX2
+    return h ^ (h >> np.uint64(31))
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of the concatenated texts and the length of each text."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32), lengths
+
+
+def _folded(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points and lengths of the texts with full-width ASCII folded, whitespace removed.
+
+    The numpy counterpart of `textnorm.normalize_text` for signatures (NFKC in Python is the
+    slowest step otherwise); it folds what newspaper text needs folded.
+    """
+    cps, lengths = _code_points(texts)
+    wide = (cps >= 0xFF01) & (cps <= 0xFF5E)
+    cps = np.where(wide, cps - np.uint32(0xFEE0), cps)
+    keep = (cps > 0x20) & ~np.isin(cps, _SPACES)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
+    return cps[keep], np.bincount(owner[keep], minlength=len(texts)).astype(np.int64)
+
+
+def _grams(cps: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every k-gram inside each text, and the index of the text of each gram."""
+    counts = np.maximum(lengths - k + 1, 0)
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(lengths), dtype=np.int32), counts)
+    n = len(cps) - k + 1
+    if total == 0 or n <= 0:
+        return np.zeros(0, dtype=np.uint64), owner
+    wide = cps.astype(np.uint64)
+    h = wide[:n].copy()
+    for j in range(1, k):
+        h *= _MUL
+        h += wide[j : j + n]
+    # Grams that run past the end of their text are dropped.
+    valid = np.ones(n, dtype=bool)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    for j in range(1, k):
+        last = ends - j
+        last = last[(last >= starts) & (last < n)]
+        valid[last] = False
+    return _mix(h[valid]), owner
+
+
+def _signature_matrix(cps: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """(texts, NUM_PERM) uint32 signatures of folded texts' 5-grams."""
+    h, owner = _grams(cps, lengths, SHINGLE)
+    sig = np.full(len(lengths) * NUM_PERM, _EMPTY, dtype=np.uint32)
+    bins = owner.astype(np.int64) * NUM_PERM + (h >> _BIN_SHIFT).astype(np.int64)
+    np.minimum.at(sig, bins, (h & _LOW32).astype(np.uint32))
+    sig = sig.reshape(len(lengths), NUM_PERM)
+    filled = sig.copy()
+    for t in range(1, NUM_PERM):  # rotation densification: borrow from the next full bin
+        hole = filled == _EMPTY
+        if not hole.any():
+            break
+        donor = np.roll(sig, -t, axis=1)
+        take = hole & (donor != _EMPTY)
+        filled[take] = donor[take] + np.uint32(t * _ROTATE & 0xFFFFFFFF)
+    return filled
+
+
+def signatures(texts: Sequence[str]) -> list[bytes | None]:
+    """Signature bytes of each text (None below MIN_SIGNED_CHARS normalised characters)."""
+    cps, lengths = _folded(texts)
+    matrix = _signature_matrix(cps, lengths)
+    return [
+        row.tobytes() if n >= MIN_SIGNED_CHARS else None
+        for row, n in zip(matrix, lengths.tolist(), strict=True)
+    ]
+
+
+def signature(text: str) -> bytes | None:
+    """Signature bytes of one text (None when it is too short to sign)."""
+    return signatures([text])[0]
+
+
+def shingles(text: str) -> set[str]:
+    """The character 5-grams of a text's normalised form."""
+    norm = normalize_text(text)
+    return {norm[i : i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}
+
+
+def jaccard(a: str, b: str) -> float:
+    """Exact Jaccard similarity of two texts' 5-gram sets."""
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+@dataclass(frozen=True)
+class NearPair:
+    """Two texts whose 5-gram sets overlap at least NEAR_THRESHOLD."""
+
+    a: int
+    b: int
+    similarity: float  # exact Jaccard of the 5-gram sets
+    estimate: float  # the signatures' estimate
+
+
+def _band_parameters(threshold: float) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH chooses for the threshold."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def candidate_pairs(matrix: np.ndarray, threshold: float = NEAR_THRESHOLD) -> np.ndarray:
+    """(k, 2) index pairs (a < b) of signature rows that share at least one LSH band.
+
+    The banding of `datasketch.MinHashLSH`, done for all rows at once: each band's rows are
+    hashed to one key and sorted, and rows with equal keys become candidates.
+    """
+    bands, rows = _band_parameters(threshold)
+    wide = matrix.astype(np.uint64)
+    found = []
+    for band in range(bands):
+        key = np.full(len(matrix), np.uint64(band), dtype=np.uint64)
+        for col in range(band * rows, (band + 1) * rows):
+            key = key * _MUL + wide[:, col]
+        key = _mix(key)
+        order = np.argsort(key, kind="stable")
+        sorted_keys = key[order]
+        firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[firsts, len(key)])
+        for first, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            bucket = np.sort(order[first : first + size])
+            i, j = np.triu_indices(size, 1)
+            found.append(np.stack([bucket[i], bucket[j]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def near_pairs(
+    sigs: Sequence[bytes], texts: Sequence[str], threshold: float = NEAR_THRESHOLD
+) -> list[NearPair]:
+    """Pairs (a < b, by index) of near-duplicate texts: LSH candidates, confirmed exactly."""
+    matrix = np.frombuffer(b"".join(sigs), dtype=np.uint32).reshape(len(sigs), NUM_PERM)
+    pairs = []
+    for i, j in candidate_pairs(matrix, threshold).tolist():
+        similarity = jaccard(texts[i], texts[j])
+        if similarity >= threshold:
+            estimate = float(np.mean(matrix[i] == matrix[j]))
+            pairs.append(NearPair(i, j, round(similarity, 4), round(estimate, 4)))
+    return pairs
+
+
+@dataclass(frozen=True)
+class RepeatedSpan:
+    """A stretch of text printed twice inside one text."""
+
+    index: int  # which text
+    first: int  # character offset of the first copy
+    second: int  # character offset of the second copy
+    length: int
+
+
+def repeated_spans(texts: Sequence[str], min_chars: int = MIN_SPAN_CHARS) -> list[RepeatedSpan]:
+    """Repeats of at least `min_chars` characters inside each text.
+
+    Candidates are the texts in which a SPAN_GRAM-gram occurs twice, found with one sort of
+    (text, gram hash) keys over all texts; only half the grams (chosen by hash, so both copies
+    agree) take part, and a repeat of MIN_SPAN_CHARS holds 13 grams, so one is missed with
+    odds of 1 in 8,000. Candidates are then searched character by character.
+    """
+    h, owner = _grams(*_code_points(texts), SPAN_GRAM)
+    sampled = (h & np.uint64(1)) == 0
+    key = (owner[sampled].astype(np.uint64) << np.uint64(32)) | (h[sampled] >> np.uint64(32))
+    key.sort()
+    repeated = key[1:][key[1:] == key[:-1]]
+    candidates = np.unique(repeated >> np.uint64(32)).tolist()
+    found = []
+    for i in candidates:
+        found.extend(_spans_in(int(i), texts[int(i)], min_chars))
+    return found
+
+
+def _spans_in(index: int, text: str, min_chars: int) -> list[RepeatedSpan]:
+    """Maximal non-overlapping repeats in one text, first copy leftmost."""
+    out: list[RepeatedSpan] = []
+    pos = 0
+    while pos + 2 * min_chars <= len(text):
+        seed = text[pos : pos + min_chars]
+        second = text.find(seed, pos + min_chars)
+        if second < 0:
+            pos += 1
+            continue
+        length = min_chars
+        while second + length < len(text) and pos + length < second:
+            if text[pos + length] != text[second + length]:
+                break
+            length += 1
+        out.append(RepeatedSpan(index, pos, second, length))
+        pos += length
+    return out
+
+
+# The warehouse tables: dq_duplicate_group, dq_duplicate_member, dq_near_duplicate.
+
+MIN_EXACT_CHARS = 8  # shorter paragraphs (credits, "（完）") repeat by nature
+DUPLICATE_TABLES = ("dq_duplicate_member", "dq_duplicate_group", "dq_near_duplicate")
+
+_CURRENT_PARAGRAPHS = """
+    SELECT p.paragraph_id, p.article_id, p.file_id, f.path, p.text, p.norm_hash, p.n_chars,
+           p.start_offset, p.end_offset, p.minhash
+    FROM fact_paragraph p JOIN dim_source_file f USING (file_id)
+    WHERE f.status = 'current'
+    ORDER BY f.path, p.start_offset, p.paragraph_id
+"""
+_DROPPED_COPIES = """
+    SELECT an.anomaly_id, an.file_id, an.article_id, an.start_offset, an.end_offset
+    FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+    WHERE f.status = 'current' AND an.type = 'duplicated_block'
+    ORDER BY f.path, an.start_offset
+"""
+
+
+@dataclass(frozen=True)
+class DuplicateCounts:
+    """What a refresh found."""
+
+    groups: int
+    members: int
+    near_pairs: int
+    spans: int
+    signed: int  # signatures computed by this refresh
+
+
+def _key(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _sha1(norm: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+def _normal_map(raw: str) -> tuple[str, list[int]]:
+    """The normalised text of a page and the raw offset of each of its characters."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(raw):
+        for c in normalize_text(ch):
+            chars.append(c)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def _scope(members: list[dict]) -> str:
+    if len({m["file_id"] for m in members}) > 1:
+        return "warehouse"
+    return "article" if len({m["article_id"] for m in members} - {None}) <= 1 else "page"
+
+
+class _Groups:
+    """Exact-duplicate groups being assembled, keyed by kind and normalised-text hash."""
+
+    def __init__(self, paths: dict[str, str]) -> None:
+        self.paths = paths
+        self.groups: dict[tuple[str, str], dict] = {}
+
+    def add(self, kind: str, norm_hash: str, text: str, member: dict, scope_key: str = "") -> None:
+        group = self.groups.setdefault(
+            (kind, scope_key + norm_hash),
+            {"kind": kind, "norm_hash": norm_hash, "text": text, "members": []},
+        )
+        same = ("paragraph_id", "anomaly_id") if member["role"] != "span" else ()
+        for m in group["members"]:
+            if any(member[k] and m[k] == member[k] for k in same) or (
+                m["file_id"] == member["file_id"]
+                and (m["start_offset"], m["end_offset"])
+                == (member["start_offset"], member["end_offset"])
+            ):
+                return
+        group["members"].append(member)
+
+    def rows(self) -> tuple[list[dict], list[dict]]:
+        groups, members = [], []
+        for (kind, key), g in sorted(self.groups.items()):
+            ms = sorted(
+                g["members"],
+                key=lambda m: (self.paths[m["file_id"]], m["start_offset"], m["end_offset"]),
+            )
+            if len(ms) < 2:
+                continue
+            gid = "g" + _key(kind, key)
+            groups.append(
+                {
+                    "group_id": gid,
+                    "kind": kind,
+                    "scope": "paragraph" if kind == "span" else _scope(ms),
+                    "norm_hash": g["norm_hash"],
+                    "n_members": len(ms),
+                    "n_articles": len({m["article_id"] for m in ms} - {None}),
+                    "n_files": len({m["file_id"] for m in ms}),
+                    "n_chars": len(g["text"]),
+                    "excerpt": g["text"][:80],
+                }
+            )
+            members.extend({"group_id": gid, "member_no": n, **m} for n, m in enumerate(ms, 1))
+        return groups, members
+
+
+def _member(role: str, p: dict | None, file_id: str, start: int, end: int, **extra) -> dict:
+    return {
+        "role": role,
+        "file_id": file_id,
+        "article_id": extra.get("article_id", p["article_id"] if p else None),
+        "paragraph_id": p["paragraph_id"] if p else None,
+        "anomaly_id": extra.get("anomaly_id"),
+        "start_offset": start,
+        "end_offset": end,
+    }
+
+
+def _kept_copy(copy: dict, norm: str, offsets: list[int], dropped: list[tuple[int, int]]):
+    """(start, end, normalised text) of the first copy of a dropped block left in the page."""
+    text = norm[copy["n0"] : copy["n1"]]
+    candidates = [text]
+    if len(text) > 2 and text[0] == text[1]:
+        candidates.append(text[1:])  # the copy began with a character repeated at a break
+    for target in candidates:
+        at = norm.find(target)
+        while at >= 0:
+            start, end = offsets[at], offsets[at + len(target) - 1] + 1
+            if not any(s < end and start < e for s, e in dropped):
+                return start, end, target
+            at = norm.find(target, at + 1)
+    return None
+
+
+def _add_dropped(groups: _Groups, con, by_file: dict[str, list[dict]]) -> None:
+    """Group each copy the parser dropped with the copy it kept."""
+    copies = con.execute(_DROPPED_COPIES).fetchall()
+    if not copies:
+        return
+    files = sorted({c[1] for c in copies})
+    raw = dict(
+        con.execute(
+            "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
+            [files],
+        ).fetchall()
+    )
+    maps = {fid: _normal_map(raw[fid]) for fid in files}
+    for anomaly_id, fid, article_id, start, end in copies:
+        norm, offsets = maps[fid]
+        dropped = [(c[3], c[4]) for c in copies if c[1] == fid]
+        n0, n1 = bisect_left(offsets, start), bisect_left(offsets, end)
+        paras = by_file.get(fid, [])
+        kept = _kept_copy({"n0": n0, "n1": n1}, norm, offsets, dropped)
+        if kept is not None:
+            ks, ke, text = kept
+            holder = next((p for p in paras if p["start_offset"] <= ks < p["end_offset"]), None)
+            kept_member = _member("paragraph", holder, fid, ks, ke)
+        else:  # a near copy: the most similar paragraph of the page kept it
+            from difflib import SequenceMatcher
+
+            text = norm[n0:n1]
+            holder = max(
+                paras,
+                key=lambda p: (
+                    SequenceMatcher(None, text, normalize_text(p["text"])).find_longest_match().size
+                ),
+                default=None,
+            )
+            if holder is None:
+                continue
+            kept_member = _member(
+                "paragraph", holder, fid, holder["start_offset"], holder["end_offset"]
+            )
+            text = normalize_text(holder["text"])
+        owner = article_id or kept_member["article_id"]
+        key = _sha1(text)
+        groups.add("paragraph", key, text, kept_member)
+        groups.add(
+            "paragraph",
+            key,
+            text,
+            _member("dropped", None, fid, start, end, article_id=owner, anomaly_id=anomaly_id),
+        )
+
+
+def _add_spans(groups: _Groups, con, paras: list[dict]) -> int:
+    """Group the two copies of every long span repeated inside a paragraph."""
+    spans = repeated_spans([p["text"] for p in paras])
+    files = sorted({paras[s.index]["file_id"] for s in spans})
+    raw = (
+        dict(
+            con.execute(
+                "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
+                [files],
+            ).fetchall()
+        )
+        if files
+        else {}
+    )
+    for s in spans:
+        p = paras[s.index]
+        text = p["text"][s.first : s.first + s.length]
+        page = raw[p["file_id"]]
+        r1 = page.find(text, p["start_offset"], p["end_offset"])
+        r2 = page.find(text, r1 + len(text), p["end_offset"]) if r1 >= 0 else -1
+        for r in (r1, r2):
+            start, end = (r, r + len(text)) if r >= 0 else (p["start_offset"], p["end_offset"])
+            groups.add(
+                "span",
+                _sha1(normalize_text(text)),
+                text,
+                _member("span", p, p["file_id"], start, end),
+                p["paragraph_id"],
+            )
+    return len(spans)
+
+
+def _fill_signatures(con, paras: list[dict]) -> int:
+    """Sign the current paragraphs loaded without a signature; return how many were signed."""
+    todo = [p for p in paras if p["minhash"] is None and p["n_chars"] >= MIN_SIGNED_CHARS]
+    if not todo:
+        return 0
+    sigs = signatures([p["text"] for p in todo])
+    rows = [(p, s) for p, s in zip(todo, sigs, strict=True) if s is not None]
+    for p, s in rows:
+        p["minhash"] = s
+    if rows:
+        import pyarrow as pa
+
+        con.register(
+            "_sigs",
+            pa.table(
+                {
+                    "paragraph_id": [p["paragraph_id"] for p, _ in rows],
+                    "minhash": pa.array([s for _, s in rows], type=pa.binary()),
+                }
+            ),
+        )
+        con.execute(
+            "UPDATE fact_paragraph SET minhash = s.minhash FROM _sigs s "
+            "WHERE fact_paragraph.paragraph_id = s.paragraph_id"
+        )
+        con.unregister("_sigs")
+    return len(rows)
+
+
+def _near_rows(paras: list[dict]) -> list[dict]:
+    signed = [p for p in paras if p["minhash"] is not None]
+    pairs = near_pairs([p["minhash"] for p in signed], [p["text"] for p in signed])
+    rows = []
+    for pair in pairs:
+        a, b = sorted((signed[pair.a], signed[pair.b]), key=lambda p: p["paragraph_id"])
+        if a["norm_hash"] == b["norm_hash"]:
+            continue  # an exact duplicate: it is in a group already
+        scope = (
+            "warehouse"
+            if a["file_id"] != b["file_id"]
+            else "article"
+            if a["article_id"] == b["article_id"]
+            else "page"
+        )
+        rows.append(
+            {
+                "paragraph_a": a["paragraph_id"],
+                "paragraph_b": b["paragraph_id"],
+                "scope": scope,
+                "similarity": pair.similarity,
+                "estimate": pair.estimate,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["paragraph_a"], r["paragraph_b"]))
+
+
+def refresh(con) -> DuplicateCounts:
+    """Recompute the duplicate tables from the current files, in one transaction.
+
+    The result depends only on the current warehouse content: a re-run over unchanged data
+    writes identical rows.
+    """
+    import pyarrow as pa
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        paras = con.sql(_CURRENT_PARAGRAPHS).to_arrow_table().to_pylist()
+        signed = _fill_signatures(con, paras)
+        paths = dict(
+            con.execute(
+                "SELECT file_id, path FROM dim_source_file WHERE status = 'current'"
+            ).fetchall()
+        )
+        by_file: dict[str, list[dict]] = {}
+        by_hash: dict[str, list[dict]] = {}
+        for p in paras:
+            by_file.setdefault(p["file_id"], []).append(p)
+            if p["n_chars"] >= MIN_EXACT_CHARS:
+                by_hash.setdefault(p["norm_hash"], []).append(p)
+        groups = _Groups(paths)
+        for norm_hash, same in by_hash.items():
+            if len(same) > 1:
+                text = normalize_text(same[0]["text"])
+                for p in same:
+                    member = _member(
+                        "paragraph", p, p["file_id"], p["start_offset"], p["end_offset"]
+                    )
+                    groups.add("paragraph", norm_hash, text, member)
+        _add_dropped(groups, con, by_file)
+        n_spans = _add_spans(groups, con, paras)
+        group_rows, member_rows = groups.rows()
+        near = _near_rows(paras)
+        for name in DUPLICATE_TABLES:
+            con.execute(f"DELETE FROM {name}")
+        for name, rows in (
+            ("dq_duplicate_group", group_rows),
+            ("dq_duplicate_member", member_rows),
+            ("dq_near_duplicate", near),
+        ):
+            if rows:
+                con.register("_rows", pa.Table.from_pylist(rows))
+                columns = ", ".join(rows[0])
+                con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _rows")
+                con.unregister("_rows")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return DuplicateCounts(len(group_rows), len(member_rows), len(near), n_spans, signed)

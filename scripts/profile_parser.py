@@ -1,0 +1,66 @@
+"""Parser throughput on a generated corpus: MB/s of UTF-8 page text, single core.
+
+Writes (or reuses) a corpus from `newsetl.synth`, decodes every page once, then times
+`parse_page` over all of them (best of --repeat runs, wall clock and process CPU time).
+`--profile` prints the top cProfile entries of one pass instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsetl.decode import read_page
+from newsetl.parsing import parse_page
+from newsetl.synth import write_corpus
+
+
+def load_corpus(out_dir: Path, n_pages: int, seed: int) -> list[str]:
+    """Decoded texts of a generated corpus, written first when out_dir has none."""
+    if not (out_dir / "gold.json").exists():
+        write_corpus(out_dir, n_pages, seed)
+    return [read_page(p)[0] for p in sorted(out_dir.glob("gen_*.txt"))]
+
+
+def parse_all(texts: list[str]) -> int:
+    """Parse every text; returns the number of items found."""
+    return sum(len(parse_page(t).items) for t in texts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dir", type=Path, help="corpus directory (default: a temporary one)")
+    ap.add_argument("-n", "--pages", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = load_corpus(args.dir or Path(tmp), args.pages, args.seed)
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    parse_all(texts[:5])  # warm caches and lazy imports
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.runcall(parse_all, texts)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+        return 0
+    wall = cpu = float("inf")
+    for _ in range(args.repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        items = parse_all(texts)
+        wall = min(wall, time.perf_counter() - t0)
+        cpu = min(cpu, time.process_time() - c0)
+    print(
+        f"{len(texts)} pages, {mb:.2f} MB, {items} items: "
+        f"{mb / wall:.1f} MB/s wall ({wall:.2f} s), {mb / cpu:.1f} MB/s CPU ({cpu:.2f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

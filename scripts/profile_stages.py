@@ -1,0 +1,86 @@
+"""Seconds per stage of the core pipeline on a folder of pages, one process, no Prefect.
+
+    python scripts/profile_stages.py FOLDER [--files N] [--batch 200] [--profile parse|segment]
+
+Decodes, parses, segments, validates and loads batches into a fresh warehouse, then prints
+the seconds and MB/s of each stage; `--profile` adds a cProfile of the parser or of the
+segmentation (the functions with the most time of their own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import pstats
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from newsetl import pipeline, warehouse
+from newsetl.decode import decode_bytes
+from newsetl.parsing import parse_page
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--files", type=int, default=0, help="only the first N files")
+    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--profile", choices=("parse", "segment"))
+    args = ap.parse_args()
+    files = pipeline.page_files(args.folder)
+    files = files[: args.files] if args.files else files
+    entries = []
+    for f in files:
+        data = f.read_bytes()
+        rel = f.relative_to(args.folder).as_posix()
+        entries.append(pipeline.FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data)))
+    pipeline.warm_up()
+    seconds: Counter[str] = Counter()
+    size = 0
+    with tempfile.TemporaryDirectory() as tmp, warehouse.connection(Path(tmp) / "w.duckdb") as con:
+        warehouse.migrate(con)
+        for i in range(0, len(entries), args.batch):
+            result = pipeline.process_batch(args.folder, entries[i : i + args.batch], "profile")
+            tick = time.perf_counter()
+            pipeline.load_batch(con, result)
+            seconds["load"] += time.perf_counter() - tick
+            seconds.update(result.seconds)
+            size += result.size_bytes
+    mb = size / 1e6
+    print(f"{len(entries)} files, {mb:.1f} MB")
+    for stage in pipeline.STAGES:
+        if seconds[stage]:
+            print(f"  {stage:13s} {seconds[stage]:8.2f} s {mb / seconds[stage]:8.2f} MB/s")
+    total = sum(seconds.values())
+    print(f"  {'all':13s} {total:8.2f} s {mb / total:8.2f} MB/s")
+    if args.profile:
+        profile(args.folder, files, args.profile)
+
+
+def profile(folder: Path, files: list[Path], what: str) -> None:
+    """cProfile of the parser, or of segmentation and keywords, over the files."""
+    from newsetl.tables import Batch, SourceFile, add_page
+
+    pages = []
+    for f in files:
+        text, encoding = decode_bytes(f.read_bytes())
+        pages.append((f, text, encoding))
+    parsed = [parse_page(t, f.name, e) for f, t, e in pages] if what == "segment" else []
+    prof = cProfile.Profile()
+    prof.enable()
+    if what == "parse":
+        for f, text, encoding in pages:
+            parse_page(text, f.name, encoding)
+    else:
+        batch = Batch()
+        for (f, _, _), page in zip(pages, parsed, strict=True):
+            add_page(batch, SourceFile(f.name, "0" * 64, 0), page, "profile", None)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

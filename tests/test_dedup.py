@@ -1,0 +1,115 @@
+"""Duplicate detection: signatures, LSH pairs, repeated spans and the warehouse tables."""
+
+from __future__ import annotations
+
+import random
+
+import duckdb
+import numpy as np
+
+from newsetl import dedup, warehouse
+
+BASE = (
+    "坚持在审批帮办、招商引资、项目建设等一线阵地历练干部。该区主动谋划靠前服务，项目前期由"
+    "临时党支部牵头区发改委等部门召开审批加速推进会，按照一个项目、一套方案推进。"
+)
+
+
+def _mutate(text: str, n: int, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    chars = list(text)
+    for _ in range(n):
+        chars[rng.randrange(len(chars))] = chr(0x4E00 + rng.randrange(3000))
+    return "".join(chars)
+
+
+def test_signature_ignores_width_and_whitespace():
+    folded = BASE.replace("，", ",").replace("。", "。 \n")
+    assert dedup.signature(folded) == dedup.signature(BASE)
+    assert len(dedup.signature(BASE)) == 4 * dedup.NUM_PERM
+    assert dedup.signature("太短的段落") is None
+
+
+def test_signature_estimate_tracks_jaccard():
+    for n in (1, 3, 10):
+        other = _mutate(BASE, n)
+        a, b = (np.frombuffer(s, dtype=np.uint32) for s in dedup.signatures([BASE, other]))
+        assert abs(float(np.mean(a == b)) - dedup.jaccard(BASE, other)) < 0.2
+
+
+def test_near_pairs_finds_close_copies_only():
+    texts = [BASE, _mutate(BASE, 1), _mutate(BASE, 25, seed=3), BASE[::-1]]
+    texts += [_mutate(BASE, 60, seed=s) for s in range(20)]
+    sigs = dedup.signatures(texts)
+    pairs = dedup.near_pairs(sigs, texts)
+    assert [(p.a, p.b) for p in pairs] == [(0, 1)]
+    assert pairs[0].similarity >= dedup.NEAR_THRESHOLD
+
+
+def test_candidate_pairs_scale_without_all_pairs():
+    rng = np.random.default_rng(0)
+    matrix = rng.integers(0, 2**32, size=(20_000, dedup.NUM_PERM), dtype=np.uint32)
+    matrix[123] = matrix[4567]
+    assert dedup.candidate_pairs(matrix).tolist() == [[123, 4567]]
+
+
+def test_repeated_spans():
+    repeat = "这是一段很长的重复文字内容用来测试能否找到它"
+    texts = ["开头" + repeat + "中间" + repeat + "结尾", BASE, "抓项目、抓项目" * 2, ""]
+    spans = dedup.repeated_spans(texts)
+    assert spans == [dedup.RepeatedSpan(0, 2, 2 + len(repeat) + 2, len(repeat))]
+
+
+def _rows(db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_seed_duplicated_paragraph_is_one_group_of_three(seeded_warehouse):
+    db, _ = seeded_warehouse
+    groups = _rows(
+        db,
+        "SELECT group_id, n_members, scope FROM dq_duplicate_group "
+        "WHERE excerpt LIKE '到位资金11.24亿元%'",
+    )
+    assert len(groups) == 1 and groups[0][1] == 3 and groups[0][2] == "article"
+    members = _rows(
+        db,
+        "SELECT m.role, substr(f.raw_text, m.start_offset + 1, 12) FROM dq_duplicate_member m "
+        f"JOIN dim_source_file f USING (file_id) WHERE group_id = '{groups[0][0]}' "
+        "ORDER BY member_no",
+    )
+    assert [m[0] for m in members] == ["paragraph", "dropped", "dropped"]
+    assert members[0][1].startswith("到位资金11.24")
+    assert all("到位资金11.24" in m[1] for m in members)
+
+
+def test_refresh_is_deterministic(seeded_warehouse, tmp_path):
+    db, _ = seeded_warehouse
+    copy = tmp_path / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+    query = "SELECT * FROM {} ORDER BY ALL"
+    before = {t: _rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES}
+    with warehouse.connection(copy) as con:
+        counts = dedup.refresh(con)
+    assert counts.signed == 0  # the first refresh signed every long paragraph
+    assert {t: _rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES} == before
+    unsigned = _rows(
+        copy, "SELECT count(*) FROM fact_paragraph WHERE minhash IS NULL AND n_chars >= 30"
+    )
+    assert unsigned == [(0,)]
+
+
+def test_reprint_on_another_page_joins_a_warehouse_group(tmp_path, seeds_copy, prefect_server):
+    from flows.ingest import ingest
+
+    source = sorted(seeds_copy.glob("*.txt"))[1]
+    text = source.read_text(encoding="utf-8")
+    (seeds_copy / "900_reprint.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "news.duckdb"
+    ingest(seeds=str(seeds_copy), db=str(db), reports=str(tmp_path / "reports"))
+    scopes = _rows(db, "SELECT scope, n_files FROM dq_duplicate_group WHERE kind = 'paragraph'")
+    assert ("warehouse", 2) in scopes

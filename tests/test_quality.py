@@ -1,0 +1,93 @@
+"""Great Expectations suites on the seeded warehouse: results, severities, Data Docs."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from newsetl import quality
+
+TABLES = {
+    "dim_source_file", "dim_date", "dim_person", "dim_entity", "fact_article", "fact_paragraph",
+    "fact_article_keyword", "bridge_article_person", "bridge_article_entity", "dq_anomaly",
+}  # fmt: skip
+
+
+def test_one_suite_per_table_with_severities():
+    suites = quality.load_suites()
+    assert {s["table"] for s in suites} == TABLES
+    for s in suites:
+        assert {e["severity"] for e in s["expectations"]} <= {"error", "warning"}
+        assert any(e["severity"] == "error" for e in s["expectations"]), s["table"]
+
+
+@pytest.fixture(scope="module")
+def checked(seeded_warehouse, tmp_path_factory):
+    db, _ = seeded_warehouse
+    copy = tmp_path_factory.mktemp("checked") / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+    docs = copy.parent / "gx"
+    return copy, quality.run_checks(copy, "test-run", docs_dir=docs), docs
+
+
+def test_checks_find_the_seed_anomalies_as_warnings(checked):
+    _, summary, _ = checked
+    failed = {(r["suite"], r["description"]) for r in summary.failed}
+    assert ("fact_paragraph", "no paragraph is printed twice (any page, any day)") in failed
+    assert ("dq_anomaly", "no block is printed twice") in failed
+    assert summary.error_failures == [], summary.error_failures
+    assert summary.errors == []
+
+
+def test_results_are_stored_for_trends(checked):
+    db, summary, _ = checked
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE NOT success) FROM dq_result "
+            "WHERE dq_run_id = ?",
+            [summary.dq_run_id],
+        ).fetchone()
+        counts = dict(
+            con.execute(
+                "SELECT type, n FROM dq_anomaly_count WHERE dq_run_id = ?", [summary.dq_run_id]
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert stored == (len(summary.results), len(summary.failed))
+    assert counts["duplicated_block"] == 2
+    assert counts["duplicate_group_article"] >= 1
+
+
+def test_data_docs_are_built(checked):
+    _, summary, docs = checked
+    assert summary.docs_index == docs / "index.html"
+    pages = list((docs / "validations").rglob("*.html"))
+    assert len(pages) == len(TABLES)
+    assert "fact_paragraph" in (docs / "index.html").read_text(encoding="utf-8")
+
+
+def test_error_failures_fail_the_run_unless_switched_off(checked, monkeypatch):
+    _, summary, _ = checked
+    broken = quality.CheckSummary("x", [dict(summary.results[0], success=False, severity="error")])
+    assert broken.fail_on_error and len(broken.errors) == 1
+    monkeypatch.setenv(quality.FAIL_ON_ERROR_ENV, "0")
+    relaxed = quality.CheckSummary("x", broken.results)
+    assert relaxed.errors == [] and len(relaxed.error_failures) == 1
+    warning = quality.CheckSummary("x", [dict(summary.results[0], success=False)])
+    warning.results[0]["severity"] = "warning"
+    assert warning.errors == []
+
+
+def test_an_error_level_failure_marks_the_stored_run(seeded_warehouse, tmp_path):
+    db, _ = seeded_warehouse
+    copy = tmp_path / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE dim_source_file SET n_chars = n_chars + 1 WHERE path LIKE '000%'")
+    con.close()
+    summary = quality.run_checks(copy, "broken", fail_on_error=True)
+    assert [r["description"] for r in summary.errors] == ["n_chars is the length of the raw text"]
+    relaxed = quality.run_checks(copy, "broken-again", fail_on_error=False)
+    assert relaxed.errors == [] and len(relaxed.error_failures) == 1

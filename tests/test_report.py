@@ -1,0 +1,128 @@
+"""The HTML report: content, escaping, and rendering in headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsetl import report
+
+SCRIPT = "<script>alert(1)</script>"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def hostile_report(prefect_server, tmp_path_factory) -> Path:
+    """A report of the seed pages plus a paragraph holding a script tag, via the real flow."""
+    from flows.ingest import ingest
+    from flows.quality import check_and_report
+    from tests.conftest import SEEDS
+
+    root = tmp_path_factory.mktemp("hostile")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    page = sorted(seeds.glob("*.txt"))[0]
+    text = page.read_text(encoding="utf-8")
+    cut = text.index("到位资金11.24")
+    page.write_text(
+        text[:cut] + f"有人在版面里写了{SCRIPT}这样的文字，报告必须原样显示。\n\n" + text[cut:],
+        encoding="utf-8",
+    )
+    db, out = root / "news.duckdb", root / "reports"
+    summary = ingest(seeds=str(seeds), db=str(db), reports=str(out))
+    check_and_report(db, summary["run_id"] + "-docs", out)  # Data Docs beside the report
+    return out / "index.html"
+
+
+def test_report_sections_and_links(hostile_report):
+    html = hostile_report.read_text(encoding="utf-8")
+    for anchor in ('id="summary"', 'id="checks"', 'id="plots"', 'id="duplicates"', 'id="trend"'):
+        assert anchor in html
+    assert 'href="gx/index.html"' in html
+    assert (hostile_report.parent / "gx" / "index.html").exists()
+    pages = list((hostile_report.parent / "pages").glob("*.html"))
+    assert len(pages) == 5
+    assert "到位资金11.24亿元" in html
+
+
+def test_page_text_is_escaped(hostile_report):
+    out = hostile_report.parent
+    texts = [p.read_text(encoding="utf-8") for p in (out / "pages").glob("*.html")]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in t for t in texts)
+    assert not any(SCRIPT in t for t in [*texts, hostile_report.read_text(encoding="utf-8")])
+
+
+def test_anchor_keeps_links_relative():
+    assert report.anchor("f0123456789abcdef:004") == "f0123456789abcdef-004"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,2000",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _errors(driver) -> list[dict]:
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_report_renders_without_console_errors(browser, hostile_report, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    browser.get(hostile_report.as_uri())
+    assert _errors(browser) == []
+    headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+    assert headings[:2] == ["Latest run", "Checks"]
+    assert "Every anomaly in context" in headings
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.anomaly")) >= 20
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.check")) >= 60
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#trend polyline")) >= 5
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure svg rect")) >= 10
+    shot = tmp_path / "report.png"
+    assert browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 50_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_script_in_a_page_renders_as_text(browser, hostile_report):
+    from selenium.webdriver.common.by import By
+
+    link = None
+    for page in (hostile_report.parent / "pages").glob("*.html"):
+        if "&lt;script&gt;" in page.read_text(encoding="utf-8"):
+            link = page
+    browser.get(link.as_uri())
+    assert _errors(browser) == []
+    assert SCRIPT in browser.find_element(By.ID, "page-text").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#page-text script") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "#page-text mark")
+
+
+def test_anomaly_links_open_the_article(browser, hostile_report):
+    from selenium.webdriver.common.by import By
+
+    browser.get(hostile_report.as_uri())
+    row = browser.find_elements(By.CSS_SELECTOR, "tr.anomaly")[0]
+    href = row.find_elements(By.TAG_NAME, "a")[1].get_attribute("href")
+    browser.get(href)
+    target = href.split("#", 1)[1]
+    assert browser.find_elements(By.ID, target)
+    assert _errors(browser) == []

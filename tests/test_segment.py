@@ -1,0 +1,96 @@
+"""The segmenter in use gives jieba's own tokens, keywords and weights on the seed pages."""
+
+from __future__ import annotations
+
+import pytest
+from jieba.analyse import TFIDF, TextRank
+from jieba.posseg import pair
+
+from newsetl import segment
+from newsetl.parsing import parse_file
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seed_items() -> list[list[str]]:
+    """Paragraph texts of every item of every seed page."""
+    items = []
+    for page_file in sorted(SEEDS.iterdir()):
+        items += [[p.text for p in item.paragraphs] for item in parse_file(page_file).items]
+    return [paragraphs for paragraphs in items if paragraphs]
+
+
+class _Tagged:
+    """Hands jieba's TextRank the tags an article was given, in place of jieba.posseg."""
+
+    def __init__(self, tagged: list[tuple[str, str]]):
+        self.tagged = tagged
+
+    def cut(self, _sentence: str) -> list[pair]:
+        return [pair(word, flag) for word, flag in self.tagged]
+
+
+def test_tokens_equal_jieba_lcut_on_every_seed_paragraph(seed_items):
+    reference = segment.jieba_tokenizer()
+    paragraphs = [p for item in seed_items for p in item]
+    assert len(paragraphs) > 150
+    tokens = 0
+    for text in paragraphs:
+        expected = reference.lcut(text)
+        assert segment.cut(text) == expected, text[:40]
+        assert [w for w, _ in segment.tag(text)] == expected, text[:40]
+        tokens += len(expected)
+    assert tokens > 10_000
+
+
+def test_user_dictionary_words_stay_whole():
+    word = segment.user_words()[0].word
+    text = f"记者来到{word}采访"
+    assert word in segment.cut(text)
+    assert segment.cut(text) == segment.jieba_tokenizer().lcut(text)
+
+
+def test_tfidf_equals_jieba_extract_tags(seed_items):
+    extractor = TFIDF()
+    extractor.tokenizer = segment.jieba_tokenizer()
+    for paragraphs in seed_items:
+        text = "".join(paragraphs)
+        expected = extractor.extract_tags(text, topK=segment.TOP_K, withWeight=True)
+        assert segment.tfidf(segment.cut(text)) == expected, text[:40]
+
+
+def test_textrank_equals_jieba_textrank_on_the_same_tags(seed_items):
+    compared = exact = 0
+    for paragraphs in seed_items:
+        tagged = [t for p in paragraphs for t in segment.tag(p)]
+        ranker = TextRank()
+        ranker.tokenizer = _Tagged(tagged)
+        expected = ranker.textrank("", topK=None, withWeight=True)
+        got = segment.textrank(tagged)
+        assert len(got) == min(segment.TOP_K, len(expected))
+        jieba_weight = dict(expected)
+        for word, weight in got:
+            assert weight == pytest.approx(jieba_weight[word], rel=1e-9, abs=1e-12)
+        # Same order as jieba's; words may trade places only where jieba's weights tie.
+        cut = got[-1][1] if got else 0.0
+        strictly_above = [w for w, v in expected if v > cut + 1e-9]
+        assert [w for w, _ in got][: len(strictly_above)] == strictly_above
+        exact += [w for w, _ in got] == [w for w, _ in expected[: segment.TOP_K]]
+        compared += bool(expected)
+    assert compared > 30
+    assert exact >= compared - 2
+
+
+def test_stop_words_are_jiebas():
+    assert segment.STOP_WORDS == TFIDF.STOP_WORDS
+
+
+def test_keywords_of_an_empty_text_are_empty():
+    assert segment.tfidf([]) == []
+    assert segment.textrank([]) == []
+    assert segment.textrank([("的", "uj"), ("了", "ul")]) == []
+
+
+def test_entities_keep_names_with_a_surname():
+    found = segment.entities([("张伟", "nr"), ("伟大", "nr"), ("北京", "ns"), ("x", "ns")])
+    assert found == {("张伟", "person"): 1, ("北京", "place"): 1}
