@@ -83,7 +83,9 @@ def ingest(
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
             pipeline.start_run(con, run_id, folder)
-        counts: Counter[str] = Counter(seen=plan.seen, unchanged=len(plan.unchanged))
+        counts: Counter[str] = Counter(
+            seen=plan.seen, unchanged=len(plan.unchanged) + len(plan.rejected)
+        )
         try:
             todo = plan.to_load
             logger.info(

@@ -24,8 +24,6 @@ from newsetl import pipeline, warehouse
 # fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
 # share one connection and checkpoint every CHECKPOINT_EVERY of write-ahead log instead.
 CHECKPOINT_EVERY = "256MB"
-# DuckDB's own cache; the rest of the machine's memory is left to the worker processes.
-WRITER_MEMORY = "1GB"
 
 _pool: ProcessPoolExecutor | None = None
 _writer: duckdb.DuckDBPyConnection | None = None
@@ -37,7 +35,6 @@ def held_warehouse(db: Path) -> Iterator[None]:
     global _writer
     con = warehouse.connect(db)
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
-    con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
     _writer = con
     try:
         yield

@@ -47,6 +47,7 @@ class ScanPlan:
     changed: list[FileEntry] = field(default_factory=list)
     unchanged: list[FileEntry] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rejected: list[FileEntry] = field(default_factory=list)  # quarantined before, same content
 
     @property
     def to_load(self) -> list[FileEntry]:
@@ -54,7 +55,7 @@ class ScanPlan:
 
     @property
     def seen(self) -> int:
-        return len(self.new) + len(self.changed) + len(self.unchanged)
+        return len(self.new) + len(self.changed) + len(self.unchanged) + len(self.rejected)
 
 
 @dataclass
@@ -105,6 +106,7 @@ def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
     if not folder.is_dir():
         raise FileNotFoundError(f"The page folder {folder} does not exist.")
     loaded = warehouse.current_files(con)
+    rejected = warehouse.quarantined_files(con)
     plan = ScanPlan()
     present = set()
     for file in page_files(folder):
@@ -113,7 +115,9 @@ def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
         entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data))
         present.add(rel)
         state = loaded.get(rel)
-        if state is None:
+        if state is None and rejected.get(rel) == entry.sha256:
+            plan.rejected.append(entry)
+        elif state is None:
             plan.new.append(entry)
         elif state.sha256 != entry.sha256:
             plan.changed.append(entry)
@@ -248,6 +252,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
 def record_unchanged(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
     """Record the outcome of the files a run left alone."""
     rows = [_outcome(run_id, e, None, "unchanged", None) for e in plan.unchanged]
+    rows += [
+        _outcome(run_id, e, None, "unchanged", "quarantined before with the same content")
+        for e in plan.rejected
+    ]
     rows += [
         {
             "run_id": run_id,

@@ -94,10 +94,10 @@ def tag(text: str) -> list[tuple[str, str]]:
     return rjieba.tag(text)
 
 
-def cut(text: str) -> list[str]:
-    """Tokens in text order, as `jieba.lcut` gives them."""
+def cut(text: str, hmm: bool = True) -> list[str]:
+    """Tokens in text order, as `jieba.lcut(text, HMM=hmm)` gives them."""
     _rjieba_ready()
-    return rjieba.cut(text)
+    return rjieba.cut(text, hmm)
 
 
 @cache

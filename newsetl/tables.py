@@ -138,6 +138,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 "kind": item.kind,
                 "title": item.title,
                 "headline_lines": list(item.headline_lines),
+                "intertitles": list(item.intertitles),
                 "page_banner": item.page_banner,
                 "dateline": item.dateline,
                 "date_text": item.date_text,

@@ -141,6 +141,16 @@ def current_files(con: duckdb.DuckDBPyConnection) -> dict[str, FileState]:
     return {path: FileState(file_id, path, sha) for file_id, path, sha in rows}
 
 
+def quarantined_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """sha256 by path of the files whose latest outcome is a quarantine."""
+    rows = con.execute(
+        "SELECT path, sha256 FROM etl_file_outcome WHERE outcome <> 'unchanged' "
+        "QUALIFY row_number() OVER (PARTITION BY path ORDER BY run_id DESC) = 1 "
+        "AND outcome = 'quarantined'"
+    ).fetchall()
+    return dict(rows)
+
+
 def load_files(
     con: duckdb.DuckDBPyConnection,
     tables: dict[str, pa.Table],

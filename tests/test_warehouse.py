@@ -120,9 +120,17 @@ def test_broken_files_are_quarantined_and_the_rest_loads(prefect_server, seeds_c
     assert all(path in reason for path, reason in reasons.items())
     assert "empty" in reasons["empty.txt"]
     assert rows(db, "SELECT count(*) FROM fact_article")[0][0] == 41
-    # The next run retries nothing that is unchanged and quarantines nothing twice over.
+    # The next run leaves the rejected files alone until their content changes.
     again = run(seeds_copy, db)
     assert again["counts"].get("loaded", 0) == 0
+    assert again["counts"].get("quarantined", 0) == 0
+    assert again["counts"]["unchanged"] == 8
+    assert rows(db, "SELECT count(*) FROM quarantine")[0][0] == 3
+    (seeds_copy / "empty.txt").write_text(
+        "草莓俏销\n\n4月17日,市民采摘草莓。\n\n朱江森 摄\n", "utf-8"
+    )
+    fixed = run(seeds_copy, db)
+    assert fixed["counts"]["loaded"] == 1
 
 
 def test_rows_failing_a_contract_are_quarantined(prefect_server, seeds_copy, tmp_path):

@@ -9,6 +9,7 @@ SELECT
     a.title,
     array_to_string(a.headline_lines, ' / ') AS headline,
     a.page_banner,
+    a.intertitles,
     a.dateline,
     a.date_text,
     d.date,

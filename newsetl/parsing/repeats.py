@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
-
-import rjieba
+from collections.abc import Iterable
+from functools import lru_cache
 
 from newsetl.parsing.patterns import CJK
 from newsetl.parsing.scan import simplified, traditional_chars
@@ -30,21 +28,14 @@ _WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
 _LISTED = re.compile(rf"(?<=、)([{CJK}]{{3,6}})、\1(?=[{CJK}])")  # inside an enumeration
 
 
-@cache
-def _cut() -> Callable[[str, bool], list[str]]:
-    """rjieba with the product's user dictionary (loaded by `segment.cut`), used with HMM off:
-    HMM would glue a slip's stray character to its neighbour as a new word (字家|家训)."""
-    cut("")
-    return rjieba.cut
-
-
 @lru_cache(maxsize=4096)
 def _tokens(window: str) -> tuple[str, ...]:
     """Segmentation of a window, read in simplified characters (平頂山山頂 as 平顶山山顶)."""
     if not traditional_chars().isdisjoint(window):
         simple = simplified(window)
         window = simple if len(simple) == len(window) else window
-    return tuple(_cut()(window, False))
+    # HMM off: it would glue a slip's stray character to its neighbour as a new word (字家|家训).
+    return tuple(cut(window, hmm=False))
 
 
 def _boundaries(window: str) -> set[int]:
