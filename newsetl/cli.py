@@ -44,6 +44,15 @@ def run(
     db: DbOpt = DEFAULT_DB,
     out: OutOpt = Path("reports"),
     batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
+    workers: Annotated[
+        int | None, typer.Option(help="Batches processed at once (default: one per core).")
+    ] = None,
+    runner: Annotated[
+        str, typer.Option(help="Where batches are processed: local processes or dask.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
+    ] = None,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
     from newsetl.runtime import configure_prefect
@@ -53,7 +62,7 @@ def run(
     started = time.monotonic()
     ephemeral = configure_prefect()
     with console.status("Loading Prefect…"):
-        from flows.ingest import ingest
+        from flows.ingest import run_ingest
     if ephemeral:
         console.print(
             "Starting Prefect's temporary local API (10-25 s; set PREFECT_API_URL to use a "
@@ -63,7 +72,9 @@ def run(
 
     try:
         with console.status("Ingesting pages…"):
-            summary = ingest(seeds=str(seeds), db=str(db), reports=str(out), batch_size=batch_size)
+            summary = run_ingest(
+                str(seeds), str(db), str(out), batch_size, workers, runner=runner, address=address
+            )
     except WarehouseBusy as exc:
         raise fail(str(exc), code=75) from None
     except Exception as exc:

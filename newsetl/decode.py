@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+# Control characters other than \t \n \v \f \r; code points outside ASCII and the CJK ranges.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+_IMPLAUSIBLE = re.compile("[\x80-\u2fff\ua000-\ufeff]")
 
 
 class DecodeError(ValueError):
@@ -13,14 +16,17 @@ class DecodeError(ValueError):
 
 
 def _looks_binary(text: str) -> bool:
+    """NUL characters, or more than 1% (at least 3) other control characters."""
     if "\x00" in text:
         return True
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
-    return controls > max(2, len(text) // 100)
+    if _CONTROL.search(text) is None:
+        return False
+    return len(_CONTROL.findall(text)) > max(2, len(text) // 100)
 
 
 def _plausible(text: str) -> int:
-    return sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u9fff" or ch >= "\uff00")
+    """How many characters are ASCII, CJK (U+3000–U+9FFF) or full-width forms (U+FF00 on)."""
+    return len(text) - len(_IMPLAUSIBLE.findall(text))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -33,8 +39,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if not _looks_binary(text) and (best is None or _plausible(text) > best[0]):
-            best = (_plausible(text), text)
+        if _looks_binary(text):
+            continue
+        score = _plausible(text)
+        if best is None or score > best[0]:
+            best = (score, text)
     if best is None or best[0] < 0.9 * len(best[1]):
         return None
     return best[1]

@@ -2,8 +2,12 @@
 
 Signatures are one-permutation MinHash over character 5-grams of the normalised text, computed
 for whole batches with numpy (one hash per 5-gram, binned, minimum per bin, empty bins filled
-by rotation), so no Python code runs per character. Candidate pairs come from datasketch's
-`MinHashLSH`; each candidate is confirmed by the exact Jaccard similarity of its 5-gram sets.
+by rotation), so no Python code runs per character. Candidate pairs come from the banding of
+datasketch's `MinHashLSH`, with each text paired with at most MAX_CANDIDATES neighbours per
+band; a candidate whose signatures agree on fewer than MIN_ESTIMATE of their bins is dropped,
+and the rest are confirmed by the exact Jaccard similarity of their 5-gram sets (each text's
+set built once). Exact copies (same normalised hash) are searched once, through the copy with
+the smallest paragraph id: their other copies are reported by the exact group.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ NEAR_THRESHOLD = 0.8  # Jaccard similarity of 5-gram sets
 MIN_SPAN_CHARS = 20  # a repeated span inside a paragraph at least this long
 SPAN_GRAM = 8  # characters per gram when looking for repeated spans
 SEED = 1  # the LeanMinHash seed recorded with the signatures
+MAX_CANDIDATES = 8  # neighbours (next in index order) each text is paired with in one band
+MIN_ESTIMATE = 0.5  # signature agreement below which a candidate is not confirmed (6 sigma)
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 _BIN_SHIFT = np.uint64(64 - int(np.log2(NUM_PERM)))
@@ -153,28 +159,31 @@ def _band_parameters(threshold: float) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def candidate_pairs(matrix: np.ndarray, threshold: float = NEAR_THRESHOLD) -> np.ndarray:
+def candidate_pairs(
+    matrix: np.ndarray, threshold: float = NEAR_THRESHOLD, neighbours: int = MAX_CANDIDATES
+) -> np.ndarray:
     """(k, 2) index pairs (a < b) of signature rows that share at least one LSH band.
 
     The banding of `datasketch.MinHashLSH`, done for all rows at once: each band's rows are
-    hashed to one key and sorted, and rows with equal keys become candidates.
+    hashed to one key and sorted by (key, row); a row becomes a candidate with each of the next
+    `neighbours` rows of its bucket, so a bucket of n rows yields at most n * neighbours pairs.
     """
     bands, rows = _band_parameters(threshold)
     wide = matrix.astype(np.uint64)
+    index = np.arange(len(matrix), dtype=np.int64)
     found = []
     for band in range(bands):
         key = np.full(len(matrix), np.uint64(band), dtype=np.uint64)
         for col in range(band * rows, (band + 1) * rows):
             key = key * _MUL + wide[:, col]
         key = _mix(key)
-        order = np.argsort(key, kind="stable")
+        order = np.lexsort((index, key))
         sorted_keys = key[order]
-        firsts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[firsts, len(key)])
-        for first, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            bucket = np.sort(order[first : first + size])
-            i, j = np.triu_indices(size, 1)
-            found.append(np.stack([bucket[i], bucket[j]], axis=1))
+        for step in range(1, neighbours + 1):
+            same = sorted_keys[step:] == sorted_keys[:-step]
+            if not same.any():
+                break
+            found.append(np.stack([order[:-step][same], order[step:][same]], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
@@ -185,11 +194,24 @@ def near_pairs(
 ) -> list[NearPair]:
     """Pairs (a < b, by index) of near-duplicate texts: LSH candidates, confirmed exactly."""
     matrix = np.frombuffer(b"".join(sigs), dtype=np.uint32).reshape(len(sigs), NUM_PERM)
+    candidates = candidate_pairs(matrix, threshold)
+    estimates = np.zeros(len(candidates))
+    for start in range(0, len(candidates), 100_000):  # bounded memory for the comparison
+        i, j = candidates[start : start + 100_000].T
+        estimates[start : start + len(i)] = np.mean(matrix[i] == matrix[j], axis=1)
+    keep = estimates >= MIN_ESTIMATE
+    sets: dict[int, set[str]] = {}
+
+    def shingle_set(i: int) -> set[str]:
+        if i not in sets:
+            sets[i] = shingles(texts[i])
+        return sets[i]
+
     pairs = []
-    for i, j in candidate_pairs(matrix, threshold).tolist():
-        similarity = jaccard(texts[i], texts[j])
+    for (i, j), estimate in zip(candidates[keep].tolist(), estimates[keep].tolist(), strict=True):
+        sa, sb = shingle_set(i), shingle_set(j)
+        similarity = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
         if similarity >= threshold:
-            estimate = float(np.mean(matrix[i] == matrix[j]))
             pairs.append(NearPair(i, j, round(similarity, 4), round(estimate, 4)))
     return pairs
 
@@ -312,18 +334,17 @@ class _Groups:
         self.groups: dict[tuple[str, str], dict] = {}
 
     def add(self, kind: str, norm_hash: str, text: str, member: dict, scope_key: str = "") -> None:
+        """Add a member unless the group holds its paragraph, its anomaly or its offsets."""
         group = self.groups.setdefault(
             (kind, scope_key + norm_hash),
-            {"kind": kind, "norm_hash": norm_hash, "text": text, "members": []},
+            {"kind": kind, "norm_hash": norm_hash, "text": text, "members": [], "seen": set()},
         )
-        same = ("paragraph_id", "anomaly_id") if member["role"] != "span" else ()
-        for m in group["members"]:
-            if any(member[k] and m[k] == member[k] for k in same) or (
-                m["file_id"] == member["file_id"]
-                and (m["start_offset"], m["end_offset"])
-                == (member["start_offset"], member["end_offset"])
-            ):
-                return
+        ids = {(k, member[k]) for k in ("paragraph_id", "anomaly_id") if member[k]}
+        place = (member["file_id"], member["start_offset"], member["end_offset"])
+        seen = group["seen"]
+        if place in seen or (member["role"] != "span" and not ids.isdisjoint(seen)):
+            return
+        seen.update(ids, (place,))
         group["members"].append(member)
 
     def rows(self) -> tuple[list[dict], list[dict]]:
@@ -394,9 +415,12 @@ def _add_dropped(groups: _Groups, con, by_file: dict[str, list[dict]]) -> None:
         ).fetchall()
     )
     maps = {fid: _normal_map(raw[fid]) for fid in files}
+    dropped_in: dict[str, list[tuple[int, int]]] = {}
+    for c in copies:
+        dropped_in.setdefault(c[1], []).append((c[3], c[4]))
     for anomaly_id, fid, article_id, start, end in copies:
         norm, offsets = maps[fid]
-        dropped = [(c[3], c[4]) for c in copies if c[1] == fid]
+        dropped = dropped_in[fid]
         n0, n1 = bisect_left(offsets, start), bisect_left(offsets, end)
         paras = by_file.get(fid, [])
         kept = _kept_copy({"n0": n0, "n1": n1}, norm, offsets, dropped)
@@ -494,13 +518,18 @@ def _fill_signatures(con, paras: list[dict]) -> int:
 
 
 def _near_rows(paras: list[dict]) -> list[dict]:
-    signed = [p for p in paras if p["minhash"] is not None]
+    """Near-duplicate pairs of signed paragraphs, one copy (smallest id) per normalised hash."""
+    first: dict[str, dict] = {}
+    for p in paras:
+        if p["minhash"] is not None:
+            held = first.get(p["norm_hash"])
+            if held is None or p["paragraph_id"] < held["paragraph_id"]:
+                first[p["norm_hash"]] = p
+    signed = sorted(first.values(), key=lambda p: p["paragraph_id"])
     pairs = near_pairs([p["minhash"] for p in signed], [p["text"] for p in signed])
     rows = []
     for pair in pairs:
-        a, b = sorted((signed[pair.a], signed[pair.b]), key=lambda p: p["paragraph_id"])
-        if a["norm_hash"] == b["norm_hash"]:
-            continue  # an exact duplicate: it is in a group already
+        a, b = signed[pair.a], signed[pair.b]  # sorted by paragraph id
         scope = (
             "warehouse"
             if a["file_id"] != b["file_id"]
