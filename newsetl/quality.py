@@ -149,7 +149,11 @@ def run_checks(
 
 def _store(con, run_id: str, summary: CheckSummary) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
+    with warehouse.transaction(con):
+        _insert_results(con, run_id, summary, now)
+
+
+def _insert_results(con, run_id: str, summary: CheckSummary, now: dt.datetime) -> None:
     con.execute(
         "INSERT INTO dq_run VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -190,4 +194,3 @@ def _store(con, run_id: str, summary: CheckSummary) -> None:
             for r in summary.results
         ],
     )
-    con.execute("COMMIT")

@@ -26,6 +26,8 @@ FILE_TABLES = (
     "fact_paragraph",
     "fact_article",
 )
+# Lineage tables written with the loads: they grow with every run.
+LINEAGE_TABLES = ("etl_file_outcome", "quarantine")
 # Load order: parents before children.
 LOAD_ORDER = (
     "dim_source_file",
@@ -38,23 +40,13 @@ LOAD_ORDER = (
     "fact_paragraph",
     "fact_article_keyword",
     "dq_anomaly",
-    "etl_file_outcome",
-    "quarantine",
+    *LINEAGE_TABLES,
 )
 # Shared dimensions: rows are inserted once and never duplicated.
 DIMENSION_KEYS = {"dim_date": "date_key", "dim_person": "person_id", "dim_entity": "entity_id"}
 # Tables whose content depends only on the folder's content, not on how often it ran.
 DATA_TABLES = (
-    "dim_source_file",
-    "dim_date",
-    "dim_person",
-    "dim_entity",
-    "fact_article",
-    "bridge_article_person",
-    "bridge_article_entity",
-    "fact_paragraph",
-    "fact_article_keyword",
-    "dq_anomaly",
+    *(t for t in LOAD_ORDER if t not in LINEAGE_TABLES),
     "dq_duplicate_group",
     "dq_duplicate_member",
     "dq_near_duplicate",
@@ -100,6 +92,18 @@ def connection(db_path: str | Path, read_only: bool = False) -> Iterator[duckdb.
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed on exit, rolled back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every DDL file, in order."""
     out = []
@@ -120,16 +124,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, name, sql in migrations():
         if version in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp)", [version, name]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     return con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
 
 
@@ -166,8 +165,7 @@ def load_files(
     loaded_paths = set() if files is None else set(files.column("path").to_pylist())
     file_ids = [] if files is None else files.column("file_id").to_pylist()
     paths = sorted(loaded_paths | set(replaced_paths))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if paths:
             _retire(con, paths, "superseded")
         if file_ids:
@@ -187,10 +185,6 @@ def load_files(
             else:
                 con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _batch")
             con.unregister("_batch")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
@@ -198,13 +192,8 @@ def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
     paths = sorted(paths)
     if not paths:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _retire(con, paths, "removed", delete_facts=False)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _delete_versions(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
