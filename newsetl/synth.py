@@ -29,7 +29,7 @@ from newsetl.textnorm import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-GOLD = ROOT.parent / "shared" / "gold" / "seeds_gold.json"
+GOLD = Path(__file__).resolve().parent / "data" / "seeds_gold.json"
 ENCODINGS = (("utf-8", 5), ("utf-8-sig", 2), ("utf-16", 1), ("gb18030", 2))
 _TO_HALF = str.maketrans("，；：（）！？", ",;:()!?")
 _TO_FULL = str.maketrans(",;:()!?", "，；：（）！？")

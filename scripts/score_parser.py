@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 from newsetl.scoring import format_table, score_corpus
+from newsetl.synth import GOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--gold", default=ROOT.parent / "shared" / "gold" / "seeds_gold.json")
+    ap.add_argument("--gold", default=GOLD)
     ap.add_argument("--pages", default=ROOT / "seeds", help="directory holding the gold's pages")
     ap.add_argument("--json", action="store_true", help="print the score as JSON")
     ap.add_argument("--misses", action="store_true", help="list every miss")

@@ -20,7 +20,6 @@ if os.environ.get("CI"):
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-GOLD = REPO.parent / "shared" / "gold" / "seeds_gold.json"
 
 
 @pytest.fixture(scope="session")

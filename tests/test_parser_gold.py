@@ -9,7 +9,7 @@ import pytest
 from newsetl.scoring import FIELDS, Score, score_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT.parent / "shared" / "gold" / "seeds_gold.json"
+GOLD = ROOT / "newsetl" / "data" / "seeds_gold.json"
 
 
 @pytest.fixture(scope="module")
