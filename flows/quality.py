@@ -12,7 +12,7 @@ from newsetl import dedup, quality, report, warehouse
 
 SUMMARY_KEY = "newsetl-dq-summary"
 ANOMALIES_KEY = "newsetl-anomalies"
-ARTIFACT_ROWS = 500  # anomalies listed in the table artifact; the report has them all
+ARTIFACT_ROWS = 500  # anomalies listed in the table artifact (of those the report lists)
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=1800)
@@ -56,7 +56,7 @@ def publish_artifacts(data: dict, run_id: str, path: Path) -> None:
     create_table_artifact(
         key=ANOMALIES_KEY,
         table=rows,
-        description=f"{len(data['anomalies'])} anomalies in the current pages (the first "
+        description=f"{data['totals']['anomalies']} anomalies in the current pages (the first "
         f"{len(rows)} listed), run {run_id}",
     )
 

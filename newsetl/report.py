@@ -1,13 +1,18 @@
 """The static HTML data-quality report, built from the warehouse.
 
-`index.html` holds the run summary, every check, the plots (inline SVG) and every anomaly in
-context; `pages/<file_id>.html` shows each current page's raw text, split into its items, with
-every anomaly and duplicate copy highlighted. Everything is escaped by jinja2's autoescape.
+`index.html` holds the run summary, every check, the plots (inline SVG), the largest duplicate
+groups and near pairs, and up to ANOMALIES_PER_TYPE anomalies of each type in context (with
+the count of the rest and the SQL that lists them all); `pages/<file_id>.html` shows the raw
+text of the PAGES_WRITTEN pages with most highlighted places, split into its items, with every
+anomaly and duplicate copy marked. Pages are rendered one at a time, so the report's memory
+and size stay bounded however large the warehouse. Everything is escaped by jinja2's
+autoescape.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from newsetl import warehouse
 
 CONTEXT_CHARS = 30
+ANOMALIES_PER_TYPE = 200  # anomalies of one type listed in context in the index
+GROUPS_LISTED = 300  # duplicate groups listed (most copies first)
+MEMBERS_LISTED = 20  # copies listed per group
+NEAR_LISTED = 300  # near-duplicate pairs listed (most similar first)
+PAGES_CHARTED = 60  # bars of the items-per-page chart (pages with most items)
+PAGES_WRITTEN = 500  # pages rendered (those with most highlighted places)
 PALETTE = (
     "#3366cc",
     "#dc3912",
@@ -65,20 +76,28 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             r["examples"] = json.loads(r["unexpected_examples"] or "[]")
         anomalies = _rows(
             con,
-            f"""SELECT an.anomaly_id, an.type, an.severity, an.detail, an.article_id, an.file_id,
-                   an.start_offset, an.end_offset, f.path, a.title,
+            f"""WITH listed AS (
+                SELECT an.*, f.path FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+                WHERE f.status = 'current' QUALIFY row_number() OVER (
+                    PARTITION BY an.type ORDER BY f.path, an.start_offset, an.anomaly_id) <= ?)
+            SELECT an.anomaly_id, an.type, an.severity, an.detail, an.article_id, an.file_id,
+                   an.start_offset, an.end_offset, an.path, a.title,
                    substr(f.raw_text, greatest(an.start_offset - {CONTEXT_CHARS}, 0) + 1,
                           least(an.start_offset, {CONTEXT_CHARS})) AS before,
                    substr(f.raw_text, an.start_offset + 1, an.end_offset - an.start_offset) AS hit,
                    substr(f.raw_text, an.end_offset + 1, {CONTEXT_CHARS}) AS after
-            FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+            FROM listed an JOIN dim_source_file f USING (file_id)
             LEFT JOIN fact_article a USING (article_id)
-            WHERE f.status = 'current' ORDER BY f.path, an.start_offset, an.anomaly_id""",
+            ORDER BY an.path, an.start_offset, an.anomaly_id""",
+            [ANOMALIES_PER_TYPE],
         )
         by_type = _rows(
             con,
-            "SELECT type, severity, sum(n) AS n FROM v_anomaly_summary"
-            " GROUP BY ALL ORDER BY n DESC, type",
+            """SELECT an.type, an.severity, count(*) AS n,
+                  least(count(*), ?) AS listed
+            FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+            WHERE f.status = 'current' GROUP BY ALL ORDER BY n DESC, type""",
+            [ANOMALIES_PER_TYPE],
         )
         trend = _rows(
             con,
@@ -95,33 +114,46 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         )
         per_page = _rows(
             con,
-            """SELECT f.file_id, f.path, f.n_items AS items,
-                  (SELECT count(*) FROM dq_anomaly an WHERE an.file_id = f.file_id) AS anomalies
-            FROM dim_source_file f WHERE f.status = 'current' ORDER BY f.path""",
+            """SELECT * FROM (SELECT f.file_id, f.path, f.n_items AS items
+                FROM dim_source_file f WHERE f.status = 'current'
+                ORDER BY f.n_items DESC, f.path LIMIT ?) ORDER BY path""",
+            [PAGES_CHARTED],
         )
         groups = _rows(
             con,
-            """SELECT g.*, list(struct_pack(m.member_no, m.role, m.file_id, m.article_id,
+            """WITH top AS (SELECT * FROM dq_duplicate_group
+                ORDER BY n_members DESC, group_id LIMIT ?)
+            SELECT g.*, list(struct_pack(m.member_no, m.role, m.file_id, m.article_id,
                   m.start_offset, m.end_offset, path := f.path) ORDER BY m.member_no) AS members
-            FROM dq_duplicate_group g JOIN dq_duplicate_member m USING (group_id)
+            FROM top g JOIN dq_duplicate_member m USING (group_id)
             JOIN dim_source_file f ON f.file_id = m.file_id
+            WHERE m.member_no <= ?
             GROUP BY ALL ORDER BY g.n_members DESC, g.group_id""",
+            [GROUPS_LISTED, MEMBERS_LISTED],
         )
         near = _rows(
             con,
-            """SELECT n.*, pa.file_id AS file_a, pa.text AS text_a, pb.file_id AS file_b,
+            """WITH top AS (SELECT * FROM dq_near_duplicate
+                ORDER BY similarity DESC, paragraph_a, paragraph_b LIMIT ?)
+            SELECT n.*, pa.file_id AS file_a, pa.text AS text_a, pb.file_id AS file_b,
                   pb.text AS text_b
-            FROM dq_near_duplicate n JOIN fact_paragraph pa ON pa.paragraph_id = n.paragraph_a
+            FROM top n JOIN fact_paragraph pa ON pa.paragraph_id = n.paragraph_a
             JOIN fact_paragraph pb ON pb.paragraph_id = n.paragraph_b
             ORDER BY n.similarity DESC, n.paragraph_a, n.paragraph_b""",
+            [NEAR_LISTED],
         )
         totals = _rows(
             con,
             """SELECT (SELECT count(*) FROM dim_source_file WHERE status = 'current') AS files,
                       (SELECT count(*) FROM v_article) AS items,
                       (SELECT count(*) FROM fact_paragraph p JOIN dim_source_file f USING (file_id)
-                       WHERE f.status = 'current') AS paragraphs""",
+                       WHERE f.status = 'current') AS paragraphs,
+                      (SELECT count(*) FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+                       WHERE f.status = 'current') AS anomalies,
+                      (SELECT count(*) FROM dq_duplicate_group) AS groups,
+                      (SELECT count(*) FROM dq_near_duplicate) AS near""",
         )[0]
+        written = _written_pages(con)
     finally:
         con.close()
     return {
@@ -136,7 +168,23 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         "groups": groups,
         "near": near,
         "totals": totals,
+        "written": written,
     }
+
+
+def _written_pages(con) -> list[str]:
+    """Ids of the PAGES_WRITTEN current pages with most highlighted places (most first)."""
+    return [
+        r[0]
+        for r in con.execute(
+            """SELECT f.file_id FROM dim_source_file f JOIN (
+                SELECT file_id FROM dq_anomaly UNION ALL
+                SELECT file_id FROM dq_duplicate_member) m USING (file_id)
+            WHERE f.status = 'current' GROUP BY f.file_id, f.path
+            ORDER BY count(*) DESC, f.path LIMIT ?""",
+            [PAGES_WRITTEN],
+        ).fetchall()
+    ]
 
 
 def bar_chart(labels: list[str], values: list[int], title: str, width: int = 640) -> dict:
@@ -228,61 +276,62 @@ def page_segments(text: str, marks: list[dict], items: list[dict]) -> list[dict]
     return out
 
 
-def _pages(db_path: str | Path, data: dict) -> list[dict]:
-    """Each current page with its items and marks (anomalies and duplicate copies)."""
+def _by_file(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r.pop("file_id"), []).append(r)
+    return out
+
+
+def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
+    """The given pages with their items and marks (anomalies and duplicate copies), one at a
+    time: marks and items are read in one query each, the raw text page by page."""
     con = warehouse.connect(db_path, read_only=True)
     try:
-        files = _rows(
-            con, "SELECT file_id, path, raw_text FROM dim_source_file WHERE status = 'current'"
-        )
-        items = _rows(
-            con,
-            """SELECT a.article_id, a.file_id, a.item_no, a.kind, a.title, a.start_offset
-            FROM fact_article a JOIN dim_source_file f USING (file_id)
-            WHERE f.status = 'current' ORDER BY a.file_id, a.start_offset""",
-        )
-    finally:
-        con.close()
-    pages = []
-    for f in files:
-        anomalies = [a for a in data["anomalies"] if a["file_id"] == f["file_id"]]
-        page_marks = []
-        for a in anomalies:
-            page_marks.append(
-                {
-                    "id": anchor(a["anomaly_id"]),
-                    "start": a["start_offset"],
-                    "end": a["end_offset"],
-                    "kind": "anomaly " + a["severity"],
-                    "label": f"{a['type']}: {a['detail']}",
-                }
+        marks = _by_file(
+            _rows(
+                con,
+                """SELECT file_id, replace(anomaly_id, ':', '-') AS id, start_offset AS start,
+                      end_offset AS "end", 'anomaly ' || severity AS kind,
+                      type || ': ' || coalesce(detail, '') AS label
+                FROM dq_anomaly WHERE file_id IN (SELECT unnest(?))
+                UNION ALL
+                SELECT m.file_id, replace(g.group_id || '-' || m.member_no, ':', '-'),
+                      m.start_offset, m.end_offset, 'dup',
+                      'duplicate group ' || g.group_id || ', copy ' || m.member_no || ' of '
+                      || g.n_members || ' (' || m.role || ')'
+                FROM dq_duplicate_member m JOIN dq_duplicate_group g USING (group_id)
+                WHERE m.file_id IN (SELECT unnest(?))
+                ORDER BY file_id""",
+                [file_ids, file_ids],
             )
-        for g in data["groups"]:
-            for m in g["members"]:
-                if m["file_id"] == f["file_id"]:
-                    page_marks.append(
-                        {
-                            "id": anchor(f"{g['group_id']}-{m['member_no']}"),
-                            "start": m["start_offset"],
-                            "end": m["end_offset"],
-                            "kind": "dup",
-                            "label": f"duplicate group {g['group_id']}, copy {m['member_no']} "
-                            f"of {g['n_members']} ({m['role']})",
-                        }
-                    )
-        page_items = [it for it in items if it["file_id"] == f["file_id"]]
-        for it in page_items:
-            it["anchor"] = anchor(it["article_id"])
-        pages.append(
-            {
-                "file_id": f["file_id"],
-                "path": f["path"],
+        )
+        items = _by_file(
+            _rows(
+                con,
+                """SELECT file_id, article_id, item_no, kind, title, start_offset,
+                      replace(article_id, ':', '-') AS anchor
+                FROM fact_article WHERE file_id IN (SELECT unnest(?))
+                ORDER BY file_id, start_offset""",
+                [
+                    file_ids,
+                ],
+            )
+        )
+        for fid in file_ids:
+            path, text = con.execute(
+                "SELECT path, raw_text FROM dim_source_file WHERE file_id = ?", [fid]
+            ).fetchone()
+            page_marks, page_items = marks.get(fid, []), items.get(fid, [])
+            yield {
+                "file_id": fid,
+                "path": path,
                 "articles": page_items,
-                "segments": page_segments(f["raw_text"], page_marks, page_items),
+                "segments": page_segments(text, page_marks, page_items),
                 "n_marks": len(page_marks),
             }
-        )
-    return pages
+    finally:
+        con.close()
 
 
 def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = None) -> Path:
@@ -309,17 +358,32 @@ def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = N
         "per_page": bar_chart(
             [p["path"] for p in data["per_page"]],
             [p["items"] for p in data["per_page"]],
-            "Items per page",
+            f"Items per page (the {PAGES_CHARTED} pages with most)"
+            if data["totals"]["files"] > PAGES_CHARTED
+            else "Items per page",
         ),
     }
     docs = (out / "gx" / "index.html").exists()
-    for page in _pages(db_path, data):
-        _write(
-            out / "pages" / f"{page['file_id']}.html",
-            env.get_template("page.html").render(page=page),
-        )
+    template = env.get_template("page.html")
+    for page in _pages(db_path, data["written"]):
+        _write(out / "pages" / f"{page['file_id']}.html", template.render(page=page))
+    keep = {f"{fid}.html" for fid in data["written"]}
+    for stale in (out / "pages").glob("*.html"):  # pages of an earlier report
+        if stale.name not in keep:
+            stale.unlink()
     path = out / "index.html"
-    _write(path, env.get_template("report.html").render(charts=charts, docs=docs, **data))
+    written = set(data["written"])
+    _write(
+        path,
+        env.get_template("report.html").render(
+            charts=charts,
+            docs=docs,
+            written=written,
+            per_type=ANOMALIES_PER_TYPE,
+            members_listed=MEMBERS_LISTED,
+            **{k: v for k, v in data.items() if k != "written"},
+        ),
+    )
     return path
 
 
@@ -336,7 +400,7 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
         f"# newsetl data quality, run `{run_id}`",
         "",
         f"{totals['files']} current pages, {totals['items']} items, "
-        f"{totals['paragraphs']} paragraphs, {len(data['anomalies'])} anomalies.",
+        f"{totals['paragraphs']} paragraphs, {totals['anomalies']} anomalies.",
         "",
     ]
     if dq:
@@ -357,8 +421,8 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
     lines += [f"| {t['type']} | {t['severity']} | {t['n']} |" for t in data["by_type"]]
     lines += [
         "",
-        f"**Duplicates:** {len(data['groups'])} groups of identical text, "
-        f"{len(data['near'])} near-duplicate pairs.",
+        f"**Duplicates:** {totals['groups']} groups of identical text, "
+        f"{totals['near']} near-duplicate pairs.",
         "",
         f"Report: `{report_path}`",
     ]

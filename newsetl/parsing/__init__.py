@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from newsetl.decode import read_page
@@ -25,7 +26,21 @@ def _owner(items: list, pos: int) -> int | None:
 
 
 def parse_page(text: str, source: str = "<text>", encoding: str = "utf-8") -> Page:
-    """Parse one decoded page into items and anomalies (offsets into `text`)."""
+    """Parse one decoded page into items and anomalies (offsets into `text`).
+
+    The cyclic garbage collector is paused meanwhile (a parse allocates many short-lived
+    objects and keeps no cycles); it is re-enabled afterwards if it was on.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, source, encoding)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse(text: str, source: str, encoding: str) -> Page:
     scan = PageScan(text)
     drafts = segment(page_units(text))
     resume_interrupted(drafts)

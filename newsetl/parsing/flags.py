@@ -61,12 +61,15 @@ def mixed_width(page: str, scan: PageScan) -> list[Anomaly]:
 def _local_spots(para: Para, spots: list[int]) -> list[int]:
     """Paragraph-text positions of the page spots inside the paragraph's spans."""
     local: list[int] = []
+    if not spots:
+        return local
     base = 0
     for s, e in para.spans:
-        k = bisect_left(spots, s)
-        while k < len(spots) and spots[k] < e:
-            local.append(base + spots[k] - s)
-            k += 1
+        lo = bisect_left(spots, s)
+        hi = bisect_left(spots, e, lo)
+        if lo < hi:
+            shift = base - s
+            local += [p + shift for p in spots[lo:hi]]
         base += e - s
     return local
 
@@ -85,7 +88,8 @@ def _join_spots(para: Para) -> list[int]:
 def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
     """Unbalanced quotes and accidental doubled characters or words in one paragraph."""
     out: list[Anomaly] = []
-    quotes = "".join(para.text[k] for k in _local_spots(para, scan.quotes))
+    text = para.text
+    quotes = "".join([text[k] for k in _local_spots(para, scan.quotes)])
     if quotes and not P.quotes_balanced(quotes):
         end = para.page_pos(min(19, len(para.text) - 1)) + 1
         out.append(

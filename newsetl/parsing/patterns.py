@@ -47,8 +47,11 @@ def quotes_balanced(text: str) -> bool:
     if not marks:
         return True
     for opener, closer in QUOTE_PAIRS:
-        if marks.count(opener) != marks.count(closer):
+        opened = marks.count(opener)
+        if opened != marks.count(closer):
             return False
+        if not opened:
+            continue
         depth = 0
         for ch in marks:
             if ch == opener:
