@@ -27,7 +27,7 @@ NEAR_THRESHOLD = 0.8  # Jaccard similarity of 5-gram sets
 MIN_SPAN_CHARS = 20  # a repeated span inside a paragraph at least this long
 SPAN_GRAM = 8  # characters per gram when looking for repeated spans
 SEED = 1  # the LeanMinHash seed recorded with the signatures
-MAX_CANDIDATES = 8  # neighbours (next in index order) each text is paired with in one band
+MAX_CANDIDATES = 16  # neighbours (next in index order) each text is paired with in one band
 MIN_ESTIMATE = 0.5  # signature agreement below which a candidate is not confirmed (6 sigma)
 
 _EMPTY = np.uint32(0xFFFFFFFF)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsetl.decode import DecodeError, decode_bytes, read_page
+from newsetl.decode import DecodeError, _looks_binary, _plausible, decode_bytes, read_page
 from newsetl.parsing import parse_file, parse_page
 
 PAGE = "草莓俏销\n\n4月17日，市民在蒲城村采摘草莓。\n\n本报记者 朱江森 摄\n"
@@ -74,3 +77,44 @@ def test_parse_file_reports_encoding(tmp_path: Path) -> None:
     page = parse_file(path)
     assert page.encoding == "gb18030"
     assert page.items[0].photographers == ["朱江森"]
+
+
+def test_garbage_collector_restored_after_a_parse() -> None:
+    assert gc.isenabled()
+    parse_page(PAGE)
+    assert gc.isenabled()
+    with pytest.raises(AttributeError):
+        parse_page(None)  # type: ignore[arg-type]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_page(PAGE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+_CONTROL_OK = "\n\r\t\f\v"
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(max_codepoint=0x7F),
+            st.characters(min_codepoint=0x2FF0, max_codepoint=0x3010),
+            st.characters(min_codepoint=0x9FF0, max_codepoint=0xA010),
+            st.characters(min_codepoint=0xFEF0, max_codepoint=0xFF10),
+            st.characters(min_codepoint=0x10000, max_codepoint=0x10010),
+        ),
+        max_size=400,
+    )
+)
+def test_text_checks_count_what_they_describe(text: str) -> None:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
+    binary = "\x00" in text or controls > max(2, len(text) // 100)
+    plausible = sum(
+        1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u9fff" or ch >= "\uff00"
+    )
+    assert _looks_binary(text) == binary
+    assert _plausible(text) == plausible

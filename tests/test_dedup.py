@@ -53,6 +53,27 @@ def test_candidate_pairs_scale_without_all_pairs():
     assert dedup.candidate_pairs(matrix).tolist() == [[123, 4567]]
 
 
+def test_candidate_pairs_cap_each_bucket():
+    matrix = np.zeros((50, dedup.NUM_PERM), dtype=np.uint32)  # one bucket of 50 in every band
+    pairs = dedup.candidate_pairs(matrix).tolist()
+    window = dedup.MAX_CANDIDATES
+    assert pairs == [[i, j] for i in range(50) for j in range(i + 1, min(i + window, 49) + 1)]
+
+
+def test_near_pairs_link_one_copy_of_each_exact_group():
+    near = _mutate(BASE, 1)
+    paras = [
+        {"paragraph_id": f"p{i}", "file_id": f"f{i}", "article_id": f"a{i}", "text": text,
+         "norm_hash": dedup._sha1(text), "minhash": dedup.signature(text)}
+        for i, text in enumerate([BASE, near, BASE, near, BASE])
+    ]  # fmt: skip
+    rows = dedup._near_rows(paras)
+    assert [(r["paragraph_a"], r["paragraph_b"], r["scope"]) for r in rows] == [
+        ("p0", "p1", "warehouse")
+    ]
+    assert dedup._near_rows(list(reversed(paras))) == rows
+
+
 def test_repeated_spans():
     repeat = "这是一段很长的重复文字内容用来测试能否找到它"
     texts = ["开头" + repeat + "中间" + repeat + "结尾", BASE, "抓项目、抓项目" * 2, ""]

@@ -189,3 +189,22 @@ def test_unrelated_text_after_a_photo_stays_apart() -> None:
     page = parse_page(INTERRUPTED + "这是一段没有标题的正文。它单独成篇。\n")
     assert [it.title for it in page.items] == ["卫东区召开项目建设推进会", "草莓俏销", None]
     assert "interleaved_article" not in {a.type for a in page.anomalies}
+
+
+def test_traditional_chars_flagged_one_by_one_on_each_line() -> None:
+    raw = (
+        "## 國家標準發佈\r\n\r\n本报讯(记者朱江森)4月9日，市里召开會議。\r\n\r\n"
+        "部署下一步工作。\r\n"
+    )
+    page = parse_page(raw)
+    flags = [a for a in page.anomalies if a.type == "traditional_chars"]
+    assert [(a.excerpt, a.detail) for a in flags] == [
+        ("國", "國 → 国"),
+        ("標", "標 → 标"),
+        ("準", "準 → 准"),
+        ("發", "發 → 发"),
+        ("佈", "佈 → 布"),
+        ("會", "會 → 会"),
+        ("議", "議 → 议"),
+    ]
+    assert all(raw[a.start : a.end] == a.excerpt for a in flags)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,25 @@ def test_page_text_is_escaped(hostile_report):
     texts = [p.read_text(encoding="utf-8") for p in (out / "pages").glob("*.html")]
     assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in t for t in texts)
     assert not any(SCRIPT in t for t in [*texts, hostile_report.read_text(encoding="utf-8")])
+
+
+def test_report_bounds_what_it_lists(seeded_warehouse, tmp_path, monkeypatch):
+    db, _ = seeded_warehouse
+    out = tmp_path / "reports"
+    (out / "pages").mkdir(parents=True)
+    (out / "pages" / "stale.html").write_text("an earlier report", encoding="utf-8")
+    monkeypatch.setattr(report, "ANOMALIES_PER_TYPE", 1)
+    monkeypatch.setattr(report, "PAGES_WRITTEN", 2)
+    data = report.gather(db)
+    types = [t["type"] for t in data["by_type"]]
+    assert sorted(a["type"] for a in data["anomalies"]) == sorted(types)
+    assert data["totals"]["anomalies"] == sum(t["n"] for t in data["by_type"]) > len(types)
+    html = report.write_report(db, out, data).read_text(encoding="utf-8")
+    written = sorted(p.stem for p in (out / "pages").glob("*.html"))
+    assert written == sorted(data["written"]) and len(written) == 2
+    linked = set(re.findall(r'href="pages/([^".]+)\.html', html))
+    assert linked and linked <= set(written)
+    assert "SELECT * FROM dq_anomaly WHERE type = " in html
 
 
 def test_anchor_keeps_links_relative():

@@ -27,4 +27,4 @@ def containment(short: frozenset[str], long: frozenset[str]) -> float:
 
 def share(short: frozenset[str], text: str) -> float:
     """Share of the short text's bigrams found in text (containment without text's bigram set)."""
-    return sum(g in text for g in short) / len(short) if short else 0.0
+    return sum(map(text.__contains__, short)) / len(short) if short else 0.0

@@ -24,10 +24,18 @@ def _line_at(page: str, pos: int) -> tuple[int, int]:
 def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
     """One anomaly per traditional character (opencc t2s changes it in its line)."""
     out: list[Anomaly] = []
-    lines = sorted({_line_at(page, pos) for pos in scan.traditional})
-    for start, end in lines:
-        text = page[start:end]
-        simple = simplified(text)
+    lines: list[tuple[int, int]] = []
+    for pos in scan.traditional:  # ascending, so a line's later characters are skipped
+        if not lines or pos >= lines[-1][1]:
+            lines.append(_line_at(page, pos))
+    if not lines:
+        return out
+    texts = [page[start:end] for start, end in lines]
+    # one opencc call for the page: its phrases never span a line break
+    simples = simplified("\n".join(texts)).split("\n")
+    if len(simples) != len(texts):
+        simples = [simplified(text) for text in texts]
+    for (start, _), text, simple in zip(lines, texts, simples, strict=True):
         if simple == text or len(simple) != len(text):
             continue
         for i, (a, b) in enumerate(zip(text, simple, strict=True)):
@@ -41,9 +49,9 @@ def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
 
 def mixed_width(page: str, scan: PageScan) -> list[Anomaly]:
     """One page anomaly when half-width CJK punctuation is mixed with full-width marks."""
-    half = scan.half_marks()
     full = scan.full_marks()
-    if not half or not full:
+    half = scan.half_marks() if full else []
+    if not half:
         return []
     first = half[0]
     end = min(len(page), first + 12)
@@ -88,9 +96,8 @@ def _join_spots(para: Para) -> list[int]:
 def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
     """Unbalanced quotes and accidental doubled characters or words in one paragraph."""
     out: list[Anomaly] = []
-    text = para.text
-    quotes = "".join([text[k] for k in _local_spots(para, scan.quotes)])
-    if quotes and not P.quotes_balanced(quotes):
+    # paragraph text is page text, so its quotation marks are the page's marks in its spans
+    if scan.quotes and not P.quotes_balanced(para.text):
         end = para.page_pos(min(19, len(para.text) - 1)) + 1
         out.append(
             Anomaly(

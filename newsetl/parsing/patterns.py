@@ -38,12 +38,12 @@ def ends_sentence(text: str) -> bool:
 
 
 QUOTE_PAIRS = (("“", "”"), ("『", "』"), ("「", "」"), ("‘", "’"))
-_QUOTE_MARKS = re.compile("[^“”『』「」‘’]+")
+_QUOTE_MARK = re.compile("[“”『』「」‘’]")
 
 
 def quotes_balanced(text: str) -> bool:
     """True when every paired quotation mark in text is closed in order."""
-    marks = _QUOTE_MARKS.sub("", text)
+    marks = "".join(_QUOTE_MARK.findall(text))
     if not marks:
         return True
     for opener, closer in QUOTE_PAIRS:

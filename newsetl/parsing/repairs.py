@@ -59,13 +59,17 @@ class ParagraphBuilder:
         start, end = max(0, start), min(len(self.page), end)
         self.anomalies.append(Anomaly(kind, start, end, self.page[start:end], detail))
 
-    def _is_copy(self, norm: str, item_text: str) -> bool:
+    def _is_copy(self, norm: str, keys: tuple[str, str], item_text: str) -> bool:
         """An exact copy, or a near copy sharing its head or tail with an accepted fragment."""
         if len(norm) < MIN_DUPLICATE:
             return False
         if norm in self.seen_set or norm in item_text:
             return True
-        candidates = {k for key in _keys(norm) for k in self.by_key.get(key, ())}
+        by_key = self.by_key
+        head, tail = by_key.get(keys[0], ()), by_key.get(keys[1], ())
+        if not head and not tail:
+            return False
+        candidates = {*head, *tail}
         for k in candidates:
             other = self.seen[k]
             if abs(len(other) - len(norm)) <= 0.15 * len(norm):
@@ -74,9 +78,9 @@ class ParagraphBuilder:
                     return True
         return False
 
-    def _remember(self, norm: str) -> None:
+    def _remember(self, norm: str, keys: tuple[str, str]) -> None:
         self.seen_set.add(norm)
-        for key in _keys(norm):
+        for key in keys:
             self.by_key.setdefault(key, []).append(len(self.seen))
         self.seen.append(norm)
 
@@ -93,36 +97,34 @@ class ParagraphBuilder:
                 continue
             text, start = unit.text, unit.start
             tail = open_para.text[-6:] if open_para is not None else ""
-            joined, k = tail + text[:8], len(tail)  # text as read across the join
-            # a fragment that starts doubled is judged alone, or across the join when the
-            # character is an affix (常委|会会议 reads 常委会|会议; 市|容容貌 is a slip)
-            across = bool(tail) and text[:1] in AFFIXES
-            aabb = len(tail) >= 2 and tail[-2] == tail[-1] != text[:1]  # 热热|闹闹
+            doubled = len(text) >= 3 and text[0] == text[1]
+            repeated = bool(tail) and text[:1] == tail[-1]
+            if doubled or repeated:
+                joined, k = tail + text[:8], len(tail)  # text as read across the join
+                # a fragment that starts doubled is judged alone, or across the join when the
+                # character is an affix (常委|会会议 reads 常委会|会议; 市|容容貌 is a slip)
+                across = bool(tail) and text[:1] in AFFIXES
+                aabb = len(tail) >= 2 and tail[-2] == tail[-1] != text[:1]  # 热热|闹闹
             if (
-                len(text) >= 3
-                and text[0] == text[1]
+                doubled
                 and not aabb
                 and _CJK_START.match(text)
                 and accidental_pair(joined if across else text, k if across else 0)
             ):
                 self._flag("join_char_repeat", start, start + 2, f"{text[0]} printed twice")
                 text, start = text[1:], start + 1
-            elif (
-                tail
-                and text[:1] == tail[-1]
-                and _CJK_START.match(text)
-                and accidental_pair(joined, k - 1)
-            ):
+            elif repeated and _CJK_START.match(text) and accidental_pair(joined, k - 1):
                 assert open_para is not None
                 prev_end = open_para.spans[-1][1]
                 self._flag("join_char_repeat", prev_end - 1, start + 1, f"{text[0]} repeated")
                 text, start = text[1:], start + 1
             norm = self.scan.norm(start, unit.end)
-            if self._is_copy(norm, item_norm):
+            keys = _keys(norm)
+            if self._is_copy(norm, keys, item_norm):
                 self._flag("duplicated_block", unit.start, unit.end, "repeated copy dropped")
                 continue
             item_norm += norm
-            self._remember(norm)
+            self._remember(norm, keys)
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
                 self._flag(

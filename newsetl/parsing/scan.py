@@ -20,6 +20,7 @@ _QUOTES = "“”『』「」‘’"
 _BEFORE_HALF = "，。、“”"  # besides CJK, what may precede a half-width mark in CJK text
 _AFTER_HALF = "“”"
 _BMP = 0x10000
+_LISTED_AHEAD = np.arange(3, 7)
 
 
 @cache
@@ -75,13 +76,14 @@ class PageScan:
             bits = np.where(chars < _BMP, bits_table[bmp], 0).astype(np.uint16)
             folded = np.where(chars < _BMP, fold_table[bmp], chars)
         else:
-            bits, folded = bits_table[chars], fold_table[chars]
+            bits, folded = bits_table.take(chars), fold_table.take(chars)
         self.bits = bits
         keep = (bits & SPACE_BIT) == 0
         self.norm_text = folded[keep].tobytes().decode("utf-32-le")
-        self._norm_pos = np.concatenate(([0], np.cumsum(keep)))
+        self._norm_pos = np.zeros(len(keep) + 1, dtype=np.intp)
+        np.cumsum(keep, out=self._norm_pos[1:])
         self.repeats = _repeat_candidates(chars, bits)
-        marked = np.flatnonzero(bits & (QUOTE_BIT | TRAD_BIT))
+        marked = ((bits & (QUOTE_BIT | TRAD_BIT)) != 0).nonzero()[0]
         kinds = bits[marked]
         self.quotes = marked[(kinds & QUOTE_BIT) != 0].tolist()
         self.traditional = marked[(kinds & TRAD_BIT) != 0].tolist()
@@ -92,12 +94,12 @@ class PageScan:
 
     def half_marks(self) -> list[int]:
         """Half-width punctuation with CJK text (or full-width marks / quotes) beside it."""
-        bits = self.bits
-        half = np.flatnonzero(bits & HALF_BIT)
+        half = ((self.bits & HALF_BIT) != 0).nonzero()[0]
         if not len(half):
             return []
-        before = np.where(half > 0, bits[np.maximum(half - 1, 0)], 0)
-        after = np.where(half + 1 < len(bits), bits[np.minimum(half + 1, len(bits) - 1)], 0)
+        padded = np.zeros(len(self.bits) + 2, dtype=np.uint16)  # no class off the page
+        padded[1:-1] = self.bits
+        before, after = padded[half], padded[half + 2]
         hit = ((before & (CJK_BIT | BEFORE_BIT)) != 0) | ((after & (CJK_BIT | AFTER_BIT)) != 0)
         return half[hit].tolist()
 
@@ -110,20 +112,18 @@ def _repeat_candidates(chars: np.ndarray, bits: np.ndarray) -> list[int]:
     """Positions where a CJK character, a 2–4 character word or a listed phrase may repeat."""
     n = len(chars)
     cjk = (bits & CJK_BIT) != 0
-    spots = [np.flatnonzero((chars[:-1] == chars[1:]) & cjk[:-1])]
+    spots = [((chars[:-1] == chars[1:]) & cjk[:-1]).nonzero()[0]]
     for width in (2, 3, 4):
         if n < 2 * width:
             break
         same = chars[:-width] == chars[width:]  # same[i]: text[i] == text[i + width]
-        start = np.flatnonzero(same[: n - 2 * width + 1])
+        start = same[: n - 2 * width + 1].nonzero()[0]
         for k in range(1, width):
             start = start[same[start + k]]
         spots.append(start[cjk[start]])
-    marks = np.flatnonzero(bits & LIST_BIT)
+    marks = ((bits & LIST_BIT) != 0).nonzero()[0]
     marks = marks[(marks > 0) & (marks + 6 < n)]
-    if len(marks):
-        near = np.zeros(len(marks), dtype=bool)
-        for width in (3, 4, 5, 6):
-            near |= chars[marks - 1] == chars[marks + width]
-        spots.append(marks[near])
-    return np.unique(np.concatenate(spots)).tolist()
+    if len(marks):  # the character before 、 again 3–6 characters after it
+        near = chars[marks[:, None] + _LISTED_AHEAD] == chars[marks - 1][:, None]
+        spots.append(marks[near.any(axis=1)])
+    return sorted(set(np.concatenate(spots).tolist()))
