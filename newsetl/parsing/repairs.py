@@ -84,6 +84,37 @@ class ParagraphBuilder:
             self.by_key.setdefault(key, []).append(len(self.seen))
         self.seen.append(norm)
 
+    def _drop_join_repeat(
+        self, text: str, start: int, tail: str, open_para: Para | None
+    ) -> tuple[str, int]:
+        """A fragment without the character its start prints twice, alone or across the join
+        (tail: the end of the open paragraph); flagged when one is dropped."""
+        joined, k = tail + text[:8], len(tail)  # text as read across the join
+        # a fragment that starts doubled is judged alone, or across the join when the
+        # character is an affix (常委|会会议 reads 常委会|会议; 市|容容貌 is a slip)
+        across = bool(tail) and text[:1] in AFFIXES
+        aabb = len(tail) >= 2 and tail[-2] == tail[-1] != text[:1]  # 热热|闹闹
+        if (
+            len(text) >= 3
+            and text[0] == text[1]
+            and not aabb
+            and _CJK_START.match(text)
+            and accidental_pair(joined if across else text, k if across else 0)
+        ):
+            self._flag("join_char_repeat", start, start + 2, f"{text[0]} printed twice")
+            return text[1:], start + 1
+        if (
+            tail
+            and text[:1] == tail[-1]
+            and _CJK_START.match(text)
+            and accidental_pair(joined, k - 1)
+        ):
+            assert open_para is not None
+            prev_end = open_para.spans[-1][1]
+            self._flag("join_char_repeat", prev_end - 1, start + 1, f"{text[0]} repeated")
+            return text[1:], start + 1
+        return text, start
+
     def build(self, frags: list[Unit], anchor: int | None) -> tuple[list[Para], list[str]]:
         """Paragraphs and intertitles of one item."""
         paras: list[Para] = []
@@ -97,27 +128,8 @@ class ParagraphBuilder:
                 continue
             text, start = unit.text, unit.start
             tail = open_para.text[-6:] if open_para is not None else ""
-            doubled = len(text) >= 3 and text[0] == text[1]
-            repeated = bool(tail) and text[:1] == tail[-1]
-            if doubled or repeated:
-                joined, k = tail + text[:8], len(tail)  # text as read across the join
-                # a fragment that starts doubled is judged alone, or across the join when the
-                # character is an affix (常委|会会议 reads 常委会|会议; 市|容容貌 is a slip)
-                across = bool(tail) and text[:1] in AFFIXES
-                aabb = len(tail) >= 2 and tail[-2] == tail[-1] != text[:1]  # 热热|闹闹
-            if (
-                doubled
-                and not aabb
-                and _CJK_START.match(text)
-                and accidental_pair(joined if across else text, k if across else 0)
-            ):
-                self._flag("join_char_repeat", start, start + 2, f"{text[0]} printed twice")
-                text, start = text[1:], start + 1
-            elif repeated and _CJK_START.match(text) and accidental_pair(joined, k - 1):
-                assert open_para is not None
-                prev_end = open_para.spans[-1][1]
-                self._flag("join_char_repeat", prev_end - 1, start + 1, f"{text[0]} repeated")
-                text, start = text[1:], start + 1
+            if (len(text) >= 3 and text[0] == text[1]) or (tail and text[:1] == tail[-1]):
+                text, start = self._drop_join_repeat(text, start, tail, open_para)
             norm = self.scan.norm(start, unit.end)
             keys = _keys(norm)
             if self._is_copy(norm, keys, item_norm):
