@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsetl.model import Anomaly
-from newsetl.parsing.affinity import bigrams, share
+from newsetl.parsing.affinity import bigrams, containment, share
 from newsetl.parsing.segment import Draft
 
 BODYLESS_MATCH = 0.3
@@ -128,10 +128,11 @@ def _claimed(body: Draft, drafts: list[Draft]) -> bool:
 
 def _reads_on(rest: Draft, host: Draft, guest: Draft) -> bool:
     """The body shares more of its wording with the host article than with the closed item."""
+    # a whole body's bigrams: intersecting sets beats one substring search per bigram
     words = bigrams(rest.text())
-    to_host = share(words, host.text())
-    return to_host >= RESUME_MATCH and to_host > share(
-        words, "".join(u.text for u in guest.units())
+    to_host = containment(words, bigrams(host.text()))
+    return to_host >= RESUME_MATCH and to_host > containment(
+        words, bigrams("".join(u.text for u in guest.units()))
     )
 
 

@@ -95,13 +95,17 @@ def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[
     With `spots` (candidate positions: a repeat starts there, or a listing 、 is there), only
     those places are examined; without, the whole text is.
     """
+    words: list[re.Match[str]]
     if spots is None:
         words = list(_WORD.finditer(text))
         listed = list(_LISTED.finditer(text))
         pairs = [m.start() for m in _PAIR.finditer(text)]
     else:
         spots = sorted(set(spots))
-        words = [m for i in spots if (m := _WORD.match(text, i))]
+        words = []
+        for i in spots:  # leftmost, non-overlapping, as a scan of the whole text finds them
+            if (not words or i >= words[-1].end()) and (m := _WORD.match(text, i)):
+                words.append(m)
         listed = [
             m
             for i in spots
