@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsetl import warehouse
 from newsetl.textnorm import normalize_text
 
 NUM_PERM = 64  # bins of a signature
@@ -557,8 +558,7 @@ def refresh(con) -> DuplicateCounts:
     """
     import pyarrow as pa
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         paras = con.sql(_CURRENT_PARAGRAPHS).to_arrow_table().to_pylist()
         signed = _fill_signatures(con, paras)
         paths = dict(
@@ -597,8 +597,4 @@ def refresh(con) -> DuplicateCounts:
                 columns = ", ".join(rows[0])
                 con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _rows")
                 con.unregister("_rows")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return DuplicateCounts(len(group_rows), len(member_rows), len(near), n_spans, signed)
