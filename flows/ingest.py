@@ -159,6 +159,7 @@ def _load_next(
     stages.update(result.seconds)
     counts.update(result.counts())
     counts["bytes"] += result.size_bytes
+    result.release()
 
 
 def _check(

@@ -101,7 +101,7 @@ def load(db: Path, result: pipeline.BatchResult) -> None:
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4])
 def finish_folder(db: Path, run_id: str, plan: pipeline.ScanPlan) -> None:
-    """Flag removed files and record the files the run left alone."""
+    """Flag and record the files that left the folder."""
     with _connection(db) as con:
         warehouse.mark_removed(con, plan.removed)
-        pipeline.record_unchanged(con, run_id, plan)
+        pipeline.record_removed(con, run_id, plan)

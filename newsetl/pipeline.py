@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from newsetl import __version__, keys, segment, warehouse
+from newsetl import __version__, keys, warehouse
 from newsetl.decode import DecodeError, decode_bytes
 from newsetl.parsing import parse_page
 from newsetl.quality import CheckSummary
@@ -78,6 +78,10 @@ class BatchResult:
             c.update(f"anomaly:{t}" for t in anomalies["type"])
         return c
 
+    def release(self) -> None:
+        """Drop the rows once loaded (Prefect's future keeps this object until a full GC)."""
+        self.frames, self.outcomes, self.quarantine = {}, [], []
+
 
 # A page small enough to process in milliseconds once everything is loaded.
 _WARM_UP_PAGE = "城市建设\n\n本报讯（记者 张明）城市建设加快推进，居民生活不断改善。\n"
@@ -85,10 +89,10 @@ _WARM_UP_PAGE = "城市建设\n\n本报讯（记者 张明）城市建设加快�
 
 def warm_up() -> None:
     """Load what processing a page needs (dictionaries, parser, contracts) on a tiny page."""
-    segment.textrank([("城市", "n"), ("建设", "vn")])
     batch = Batch()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     add_page(batch, SourceFile("warm-up.txt", "0" * 64, 0), parse_page(_WARM_UP_PAGE), "", now)
+    batch.rank_keywords()
     validate(batch.frames())
 
 
@@ -187,6 +191,9 @@ def process_batch(
         ids[keys.file_id(entry.path, entry.sha256)] = entry
 
     started = time.perf_counter()
+    batch.rank_keywords()
+    seconds["segment"] += time.perf_counter() - started
+    started = time.perf_counter()
     frames = batch.frames()
     seconds["tables"] += time.perf_counter() - started
     started = time.perf_counter()
@@ -249,14 +256,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
     warehouse.load_files(con, tables, replaced_paths=quarantined)
 
 
-def record_unchanged(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
-    """Record the outcome of the files a run left alone."""
-    rows = [_outcome(run_id, e, None, "unchanged", None) for e in plan.unchanged]
-    rows += [
-        _outcome(run_id, e, None, "unchanged", "quarantined before with the same content")
-        for e in plan.rejected
-    ]
-    rows += [
+def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
+    """Record the files that left the folder (unchanged files are only counted in etl_run)."""
+    rows = [
         {
             "run_id": run_id,
             "path": p,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsetl import keys, segment
+from newsetl import keys, keywords, segment
 from newsetl.model import Page
 from newsetl.textnorm import text_hash
 
@@ -39,6 +39,8 @@ class Batch:
     """Rows of a batch of pages, accumulated per table."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # (article id, tagged tokens) of the articles whose keywords are still to be ranked
+    unranked: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
@@ -47,6 +49,29 @@ class Batch:
         """Append every row of another batch."""
         for table, rows in other.rows.items():
             self.rows[table].extend(rows)
+        self.unranked.extend(other.unranked)
+
+    def rank_keywords(self) -> None:
+        """Add the TF-IDF and TextRank keywords of every unranked article, all at once."""
+        tagged = [t for _, t in self.unranked]
+        ranked = {
+            "tfidf": keywords.tfidf_many([[w for w, _ in t] for t in tagged]),
+            "textrank": keywords.textrank_many(tagged),
+        }
+        for method, per_article in ranked.items():
+            for (aid, _), words in zip(self.unranked, per_article, strict=True):
+                for rank, (word, weight) in enumerate(words, start=1):
+                    self.add(
+                        "fact_article_keyword",
+                        {
+                            "article_id": aid,
+                            "method": method,
+                            "rank": rank,
+                            "keyword": word,
+                            "weight": weight,
+                        },
+                    )
+        self.unranked = []
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """One DataFrame per warehouse table that has rows."""
@@ -61,7 +86,10 @@ def severity(anomaly_type: str) -> str:
 
 
 def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> float:
-    """Append the rows of one parsed page to a batch; return the seconds spent segmenting."""
+    """Append the rows of one parsed page to a batch; return the seconds spent segmenting.
+
+    Keywords wait for `Batch.rank_keywords`, which ranks a whole batch at once.
+    """
     segmenting = 0.0
     fid = keys.file_id(src.path, src.sha256)
     batch.add(
@@ -171,8 +199,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 )
         started = time.perf_counter()
         names = segment.entities(tagged_all)
-        tokens_all = [w for w, _ in tagged_all]
-        keywords = {"tfidf": segment.tfidf(tokens_all), "textrank": segment.textrank(tagged_all)}
+        batch.unranked.append((aid, tagged_all))
         segmenting += time.perf_counter() - started
         for (name, etype), mentions in sorted(names.items()):
             eid = keys.entity_id(name, etype)
@@ -180,18 +207,6 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
             batch.add(
                 "bridge_article_entity", {"article_id": aid, "entity_id": eid, "mentions": mentions}
             )
-        for method, ranked in keywords.items():
-            for rank, (word, weight) in enumerate(ranked, start=1):
-                batch.add(
-                    "fact_article_keyword",
-                    {
-                        "article_id": aid,
-                        "method": method,
-                        "rank": rank,
-                        "keyword": word,
-                        "weight": float(weight),
-                    },
-                )
     for n, a in enumerate(sorted(page.anomalies, key=lambda a: (a.start, a.end, a.type)), 1):
         batch.add(
             "dq_anomaly",

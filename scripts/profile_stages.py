@@ -78,6 +78,7 @@ def profile(folder: Path, files: list[Path], what: str) -> None:
         batch = Batch()
         for (f, _, _), page in zip(pages, parsed, strict=True):
             add_page(batch, SourceFile(f.name, "0" * 64, 0), page, "profile", None)
+        batch.rank_keywords()
     prof.disable()
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
 

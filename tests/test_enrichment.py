@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import jieba.analyse
 
-from newsetl import segment
+from newsetl import keywords, segment
 from tests.conftest import SEEDS
 
 
@@ -19,7 +19,7 @@ def test_user_dictionary_keeps_local_names_whole():
 
 def test_tfidf_equals_jiebas_extract_tags():
     text = (SEEDS / "000_ce01c7f7b77b431d.txt").read_text(encoding="utf-8")[:3000]
-    ours = segment.tfidf(segment.cut(text), top_k=10)
+    ours = keywords.tfidf(segment.cut(text), top_k=10)
     extractor = jieba.analyse.TFIDF()
     extractor.tokenizer = segment.jieba_tokenizer()
     theirs = extractor.extract_tags(text, topK=10, withWeight=True)

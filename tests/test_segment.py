@@ -6,7 +6,7 @@ import pytest
 from jieba.analyse import TFIDF, TextRank
 from jieba.posseg import pair
 
-from newsetl import segment
+from newsetl import keywords, segment
 from newsetl.parsing import parse_file
 from tests.conftest import SEEDS
 
@@ -55,8 +55,8 @@ def test_tfidf_equals_jieba_extract_tags(seed_items):
     extractor.tokenizer = segment.jieba_tokenizer()
     for paragraphs in seed_items:
         text = "".join(paragraphs)
-        expected = extractor.extract_tags(text, topK=segment.TOP_K, withWeight=True)
-        assert segment.tfidf(segment.cut(text)) == expected, text[:40]
+        expected = extractor.extract_tags(text, topK=keywords.TOP_K, withWeight=True)
+        assert keywords.tfidf(segment.cut(text)) == expected, text[:40]
 
 
 def test_textrank_equals_jieba_textrank_on_the_same_tags(seed_items):
@@ -66,8 +66,8 @@ def test_textrank_equals_jieba_textrank_on_the_same_tags(seed_items):
         ranker = TextRank()
         ranker.tokenizer = _Tagged(tagged)
         expected = ranker.textrank("", topK=None, withWeight=True)
-        got = segment.textrank(tagged)
-        assert len(got) == min(segment.TOP_K, len(expected))
+        got = keywords.textrank(tagged)
+        assert len(got) == min(keywords.TOP_K, len(expected))
         jieba_weight = dict(expected)
         for word, weight in got:
             assert weight == pytest.approx(jieba_weight[word], rel=1e-9, abs=1e-12)
@@ -75,22 +75,33 @@ def test_textrank_equals_jieba_textrank_on_the_same_tags(seed_items):
         cut = got[-1][1] if got else 0.0
         strictly_above = [w for w, v in expected if v > cut + 1e-9]
         assert [w for w, _ in got][: len(strictly_above)] == strictly_above
-        exact += [w for w, _ in got] == [w for w, _ in expected[: segment.TOP_K]]
+        exact += [w for w, _ in got] == [w for w, _ in expected[: keywords.TOP_K]]
         compared += bool(expected)
     assert compared > 30
     assert exact >= compared - 2
 
 
 def test_stop_words_are_jiebas():
-    assert segment.STOP_WORDS == TFIDF.STOP_WORDS
+    assert keywords.STOP_WORDS == TFIDF.STOP_WORDS
 
 
 def test_keywords_of_an_empty_text_are_empty():
-    assert segment.tfidf([]) == []
-    assert segment.textrank([]) == []
-    assert segment.textrank([("的", "uj"), ("了", "ul")]) == []
+    assert keywords.tfidf([]) == []
+    assert keywords.textrank([]) == []
+    assert keywords.textrank([("的", "uj"), ("了", "ul")]) == []
 
 
 def test_entities_keep_names_with_a_surname():
     found = segment.entities([("张伟", "nr"), ("伟大", "nr"), ("北京", "ns"), ("x", "ns")])
     assert found == {("张伟", "person"): 1, ("北京", "place"): 1}
+
+
+def test_keywords_of_a_batch_equal_each_article_ranked_alone(seed_items):
+    tagged = [[t for p in paragraphs for t in segment.tag(p)] for paragraphs in seed_items]
+    tagged.insert(3, [])
+    tagged.insert(7, [("的", "uj")])
+    alone = [keywords.textrank(t) for t in tagged]
+    assert keywords.textrank_many(tagged) == alone
+    assert sum(map(bool, alone)) > 30
+    tokens = [[w for w, _ in t] for t in tagged]
+    assert keywords.tfidf_many(tokens) == [keywords.tfidf(t) for t in tokens]

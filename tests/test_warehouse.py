@@ -126,6 +126,9 @@ def test_broken_files_are_quarantined_and_the_rest_loads(prefect_server, seeds_c
     assert again["counts"].get("quarantined", 0) == 0
     assert again["counts"]["unchanged"] == 8
     assert rows(db, "SELECT count(*) FROM quarantine")[0][0] == 3
+    # Files left alone are counted in etl_run, not logged one by one every run.
+    outcomes = f"SELECT count(*) FROM etl_file_outcome WHERE run_id = '{again['run_id']}'"
+    assert rows(db, outcomes)[0][0] == 0
     (seeds_copy / "empty.txt").write_text(
         "草莓俏销\n\n4月17日,市民采摘草莓。\n\n朱江森 摄\n", "utf-8"
     )
@@ -157,6 +160,30 @@ def test_schema_version_is_recorded(seeded_warehouse):
     db, _ = seeded_warehouse
     versions = [v for (v,) in rows(db, "SELECT version FROM schema_version ORDER BY 1")]
     assert versions == [v for v, _, _ in warehouse.migrations()]
+
+
+def test_migrating_an_older_warehouse_keeps_every_row(seeded_warehouse, tmp_path, monkeypatch):
+    db, _ = seeded_warehouse
+    older = tmp_path / "older.duckdb"
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 6])
+    with warehouse.connection(older) as con:
+        assert warehouse.migrate(con) == 5
+        con.execute(f"ATTACH '{db}' AS seeded (READ_ONLY)")
+        for table in warehouse.DATA_TABLES:
+            con.execute(f"INSERT INTO {table} SELECT * FROM seeded.{table}")
+        con.execute("DETACH seeded")
+    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    with warehouse.connection(older) as con:
+        assert warehouse.migrate(con) == every[-1][0]
+        keyed = con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_constraints()"
+            " WHERE constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        assert ("fact_paragraph",) not in keyed
+        assert ("fact_article",) in keyed
+        assert con.execute("SELECT count(*) FROM v_article").fetchone()[0] == 41
+    assert snapshot(older) == snapshot(db)
 
 
 def test_duckdb_cli_opens_the_warehouse(seeded_warehouse, tmp_path):
