@@ -12,9 +12,9 @@ the smallest paragraph id: their other copies are reported by the exact group.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -24,6 +24,8 @@ from newsetl.textnorm import normalize_text
 NUM_PERM = 64  # bins of a signature
 SHINGLE = 5  # characters per shingle
 MIN_SIGNED_CHARS = 30  # shorter paragraphs get no signature
+CHUNK = 10_000  # paragraphs read (and signed) at once
+PAGE_CHUNK = 500  # page texts read at once
 NEAR_THRESHOLD = 0.8  # Jaccard similarity of 5-gram sets
 MIN_SPAN_CHARS = 20  # a repeated span inside a paragraph at least this long
 SPAN_GRAM = 8  # characters per gram when looking for repeated spans
@@ -190,17 +192,26 @@ def candidate_pairs(
     return np.unique(np.concatenate(found), axis=0)
 
 
-def near_pairs(
-    sigs: Sequence[bytes], texts: Sequence[str], threshold: float = NEAR_THRESHOLD
-) -> list[NearPair]:
-    """Pairs (a < b, by index) of near-duplicate texts: LSH candidates, confirmed exactly."""
-    matrix = np.frombuffer(b"".join(sigs), dtype=np.uint32).reshape(len(sigs), NUM_PERM)
+def near_candidates(
+    matrix: np.ndarray, threshold: float = NEAR_THRESHOLD
+) -> tuple[np.ndarray, np.ndarray]:
+    """LSH candidate pairs (a < b) of signature rows and their estimates, the hopeless dropped."""
     candidates = candidate_pairs(matrix, threshold)
     estimates = np.zeros(len(candidates))
     for start in range(0, len(candidates), 100_000):  # bounded memory for the comparison
         i, j = candidates[start : start + 100_000].T
         estimates[start : start + len(i)] = np.mean(matrix[i] == matrix[j], axis=1)
     keep = estimates >= MIN_ESTIMATE
+    return candidates[keep], estimates[keep]
+
+
+def confirmed(
+    pairs: np.ndarray,
+    estimates: np.ndarray,
+    texts: Mapping[int, str] | Sequence[str],
+    threshold: float = NEAR_THRESHOLD,
+) -> list[NearPair]:
+    """The candidate pairs whose texts' exact 5-gram Jaccard reaches the threshold."""
     sets: dict[int, set[str]] = {}
 
     def shingle_set(i: int) -> set[str]:
@@ -208,13 +219,21 @@ def near_pairs(
             sets[i] = shingles(texts[i])
         return sets[i]
 
-    pairs = []
-    for (i, j), estimate in zip(candidates[keep].tolist(), estimates[keep].tolist(), strict=True):
+    out = []
+    for (i, j), estimate in zip(pairs.tolist(), estimates.tolist(), strict=True):
         sa, sb = shingle_set(i), shingle_set(j)
         similarity = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
         if similarity >= threshold:
-            pairs.append(NearPair(i, j, round(similarity, 4), round(estimate, 4)))
-    return pairs
+            out.append(NearPair(i, j, round(similarity, 4), round(estimate, 4)))
+    return out
+
+
+def near_pairs(
+    sigs: Sequence[bytes], texts: Sequence[str], threshold: float = NEAR_THRESHOLD
+) -> list[NearPair]:
+    """Pairs (a < b, by index) of near-duplicate texts: LSH candidates, confirmed exactly."""
+    matrix = np.frombuffer(b"".join(sigs), dtype=np.uint32).reshape(len(sigs), NUM_PERM)
+    return confirmed(*near_candidates(matrix, threshold), texts, threshold)
 
 
 @dataclass(frozen=True)
@@ -272,12 +291,27 @@ def _spans_in(index: int, text: str, min_chars: int) -> list[RepeatedSpan]:
 MIN_EXACT_CHARS = 8  # shorter paragraphs (credits, "（完）") repeat by nature
 DUPLICATE_TABLES = ("dq_duplicate_member", "dq_duplicate_group", "dq_near_duplicate")
 
-_CURRENT_PARAGRAPHS = """
-    SELECT p.paragraph_id, p.article_id, p.file_id, f.path, p.text, p.norm_hash, p.n_chars,
-           p.start_offset, p.end_offset, p.minhash
-    FROM fact_paragraph p JOIN dim_source_file f USING (file_id)
-    WHERE f.status = 'current'
-    ORDER BY f.path, p.start_offset, p.paragraph_id
+_CURRENT = "fact_paragraph p JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'"
+_IN_ORDER = "ORDER BY f.path, p.start_offset, p.paragraph_id"
+# Paragraphs whose normalised text occurs more than once; the text of the first copy only.
+_REPEATED_PARAGRAPHS = f"""
+    SELECT p.paragraph_id, p.article_id, p.file_id, p.norm_hash, p.start_offset, p.end_offset,
+           CASE WHEN row_number() OVER (PARTITION BY p.norm_hash {_IN_ORDER}) = 1
+                THEN p.text END AS text
+    FROM {_CURRENT} AND p.n_chars >= {{min_chars}}
+    QUALIFY count(*) OVER (PARTITION BY p.norm_hash) > 1
+    {_IN_ORDER}
+"""
+_PARAGRAPHS_WITH_TEXT = f"""
+    SELECT p.paragraph_id, p.article_id, p.file_id, p.start_offset, p.end_offset, p.text
+    FROM {_CURRENT} {{where}} {_IN_ORDER}
+"""
+# One signed paragraph (the smallest id) per normalised text, in id order.
+_SIGNED_REPRESENTATIVES = f"""
+    SELECT p.paragraph_id, p.article_id, p.file_id, p.minhash
+    FROM {_CURRENT} AND p.minhash IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY p.norm_hash ORDER BY p.paragraph_id) = 1
+    ORDER BY p.paragraph_id
 """
 _DROPPED_COPIES = """
     SELECT an.anomaly_id, an.file_id, an.article_id, an.start_offset, an.end_offset
@@ -310,15 +344,14 @@ def _sha1(norm: str) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-def _normal_map(raw: str) -> tuple[str, list[int]]:
+_normal_char = cache(normalize_text)
+
+
+def _normal_map(raw: str) -> tuple[str, np.ndarray]:
     """The normalised text of a page and the raw offset of each of its characters."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(raw):
-        for c in normalize_text(ch):
-            chars.append(c)
-            offsets.append(i)
-    return "".join(chars), offsets
+    parts = list(map(_normal_char, raw))
+    lengths = np.fromiter(map(len, parts), np.int64, len(parts))
+    return "".join(parts), np.repeat(np.arange(len(raw), dtype=np.int64), lengths)
 
 
 def _scope(members: list[dict]) -> str:
@@ -387,7 +420,7 @@ def _member(role: str, p: dict | None, file_id: str, start: int, end: int, **ext
     }
 
 
-def _kept_copy(copy: dict, norm: str, offsets: list[int], dropped: list[tuple[int, int]]):
+def _kept_copy(copy: dict, norm: str, offsets: np.ndarray, dropped: list[tuple[int, int]]):
     """(start, end, normalised text) of the first copy of a dropped block left in the page."""
     text = norm[copy["n0"] : copy["n1"]]
     candidates = [text]
@@ -396,34 +429,41 @@ def _kept_copy(copy: dict, norm: str, offsets: list[int], dropped: list[tuple[in
     for target in candidates:
         at = norm.find(target)
         while at >= 0:
-            start, end = offsets[at], offsets[at + len(target) - 1] + 1
+            start, end = int(offsets[at]), int(offsets[at + len(target) - 1]) + 1
             if not any(s < end and start < e for s, e in dropped):
                 return start, end, target
             at = norm.find(target, at + 1)
     return None
 
 
-def _add_dropped(groups: _Groups, con, by_file: dict[str, list[dict]]) -> None:
-    """Group each copy the parser dropped with the copy it kept."""
-    copies = con.execute(_DROPPED_COPIES).fetchall()
-    if not copies:
-        return
-    files = sorted({c[1] for c in copies})
-    raw = dict(
-        con.execute(
+def _add_dropped(groups: _Groups, con) -> None:
+    """Group each copy the parser dropped with the copy it kept, a chunk of pages at a time."""
+    by_page: dict[str, list[tuple]] = {}
+    for copy in con.execute(_DROPPED_COPIES).fetchall():
+        by_page.setdefault(copy[1], []).append(copy)
+    files = list(by_page)
+    for at in range(0, len(files), PAGE_CHUNK):
+        chunk = files[at : at + PAGE_CHUNK]
+        raw = _by_key(
+            con,
             "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
-            [files],
-        ).fetchall()
-    )
-    maps = {fid: _normal_map(raw[fid]) for fid in files}
-    dropped_in: dict[str, list[tuple[int, int]]] = {}
-    for c in copies:
-        dropped_in.setdefault(c[1], []).append((c[3], c[4]))
+            chunk,
+        )
+        by_file: dict[str, list[dict]] = {}
+        for p in _dicts(
+            con, _PARAGRAPHS_WITH_TEXT.format(where="AND file_id IN (SELECT unnest(?))"), [chunk]
+        ):
+            by_file.setdefault(p["file_id"], []).append(p)
+        for fid in chunk:
+            _add_page_dropped(groups, by_page[fid], raw.pop(fid), by_file.get(fid, []))
+
+
+def _add_page_dropped(groups: _Groups, copies: list[tuple], raw: str, paras: list[dict]) -> None:
+    """Group the dropped copies of one page with the copies it kept."""
+    norm, offsets = _normal_map(raw)
+    dropped = [(c[3], c[4]) for c in copies]
     for anomaly_id, fid, article_id, start, end in copies:
-        norm, offsets = maps[fid]
-        dropped = dropped_in[fid]
-        n0, n1 = bisect_left(offsets, start), bisect_left(offsets, end)
-        paras = by_file.get(fid, [])
+        n0, n1 = np.searchsorted(offsets, [start, end]).tolist()
         kept = _kept_copy({"n0": n0, "n1": n1}, norm, offsets, dropped)
         if kept is not None:
             ks, ke, text = kept
@@ -457,22 +497,19 @@ def _add_dropped(groups: _Groups, con, by_file: dict[str, list[dict]]) -> None:
         )
 
 
-def _add_spans(groups: _Groups, con, paras: list[dict]) -> int:
+def _add_spans(groups: _Groups, con) -> int:
     """Group the two copies of every long span repeated inside a paragraph."""
-    spans = repeated_spans([p["text"] for p in paras])
-    files = sorted({paras[s.index]["file_id"] for s in spans})
-    raw = (
-        dict(
-            con.execute(
-                "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
-                [files],
-            ).fetchall()
-        )
-        if files
-        else {}
+    found: list[tuple[dict, RepeatedSpan]] = []
+    reader = con.sql(_PARAGRAPHS_WITH_TEXT.format(where="")).fetch_arrow_reader(CHUNK)
+    for chunk in reader:  # the paragraphs' text a chunk at a time
+        paras = chunk.to_pylist()
+        found += [(paras[s.index], s) for s in repeated_spans([p["text"] for p in paras])]
+    raw = _by_key(
+        con,
+        "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
+        sorted({p["file_id"] for p, _ in found}),
     )
-    for s in spans:
-        p = paras[s.index]
+    for p, s in found:
         text = p["text"][s.first : s.first + s.length]
         page = raw[p["file_id"]]
         r1 = page.find(text, p["start_offset"], p["end_offset"])
@@ -486,62 +523,76 @@ def _add_spans(groups: _Groups, con, paras: list[dict]) -> int:
                 _member("span", p, p["file_id"], start, end),
                 p["paragraph_id"],
             )
-    return len(spans)
+    return len(found)
 
 
-def _fill_signatures(con, paras: list[dict]) -> int:
-    """Sign the current paragraphs loaded without a signature; return how many were signed."""
-    todo = [p for p in paras if p["minhash"] is None and p["n_chars"] >= MIN_SIGNED_CHARS]
-    if not todo:
-        return 0
-    sigs = signatures([p["text"] for p in todo])
-    rows = [(p, s) for p, s in zip(todo, sigs, strict=True) if s is not None]
-    for p, s in rows:
-        p["minhash"] = s
-    if rows:
-        import pyarrow as pa
+def _by_key(con, sql: str, keys: list[str]) -> dict[str, str]:
+    """Rows of a two-column query over a list of keys, as a dict (none for no keys)."""
+    return dict(con.execute(sql, [keys]).fetchall()) if keys else {}
 
+
+def _dicts(con, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _fill_signatures(con) -> int:
+    """Sign the current paragraphs loaded without a signature (loads sign them); return how many."""
+    import pyarrow as pa
+
+    ids, sigs = [], []
+    where = f"AND p.minhash IS NULL AND p.n_chars >= {MIN_SIGNED_CHARS}"
+    reader = con.sql(_PARAGRAPHS_WITH_TEXT.format(where=where)).fetch_arrow_reader(CHUNK)
+    for chunk in reader:  # bounded memory: a chunk of text at a time
+        signed = signatures(chunk.column("text").to_pylist())
+        for pid, sig in zip(chunk.column("paragraph_id").to_pylist(), signed, strict=True):
+            if sig is not None:
+                ids.append(pid)
+                sigs.append(sig)
+    if ids:
         con.register(
-            "_sigs",
-            pa.table(
-                {
-                    "paragraph_id": [p["paragraph_id"] for p, _ in rows],
-                    "minhash": pa.array([s for _, s in rows], type=pa.binary()),
-                }
-            ),
+            "_sigs", pa.table({"paragraph_id": ids, "minhash": pa.array(sigs, pa.binary())})
         )
         con.execute(
             "UPDATE fact_paragraph SET minhash = s.minhash FROM _sigs s "
             "WHERE fact_paragraph.paragraph_id = s.paragraph_id"
         )
         con.unregister("_sigs")
-    return len(rows)
+    return len(ids)
 
 
-def _near_rows(paras: list[dict]) -> list[dict]:
-    """Near-duplicate pairs of signed paragraphs, one copy (smallest id) per normalised hash."""
-    first: dict[str, dict] = {}
-    for p in paras:
-        if p["minhash"] is not None:
-            held = first.get(p["norm_hash"])
-            if held is None or p["paragraph_id"] < held["paragraph_id"]:
-                first[p["norm_hash"]] = p
-    signed = sorted(first.values(), key=lambda p: p["paragraph_id"])
-    pairs = near_pairs([p["minhash"] for p in signed], [p["text"] for p in signed])
+def _near_rows(con) -> list[dict]:
+    """Near-duplicate pairs of signed paragraphs, one copy (smallest id) per normalised hash.
+
+    Only the signatures are read for all of them; texts only for the candidate pairs.
+    """
+    reps = con.sql(_SIGNED_REPRESENTATIVES).fetch_arrow_table()
+    matrix = np.frombuffer(b"".join(reps.column("minhash").to_pylist()), dtype=np.uint32)
+    pairs, estimates = near_candidates(matrix.reshape(reps.num_rows, NUM_PERM))
+    ids = reps.column("paragraph_id").to_pylist()
+    needed = np.unique(pairs).tolist()
+    text_of = _by_key(
+        con,
+        "SELECT paragraph_id, text FROM fact_paragraph WHERE paragraph_id IN (SELECT unnest(?))",
+        [ids[i] for i in needed],
+    )
+    texts = {i: text_of[ids[i]] for i in needed}
+    files, articles = reps.column("file_id").to_pylist(), reps.column("article_id").to_pylist()
     rows = []
-    for pair in pairs:
-        a, b = signed[pair.a], signed[pair.b]  # sorted by paragraph id
+    for pair in confirmed(pairs, estimates, texts):  # a < b, so paragraph_a < paragraph_b
+        a, b = pair.a, pair.b
         scope = (
             "warehouse"
-            if a["file_id"] != b["file_id"]
+            if files[a] != files[b]
             else "article"
-            if a["article_id"] == b["article_id"]
+            if articles[a] == articles[b]
             else "page"
         )
         rows.append(
             {
-                "paragraph_a": a["paragraph_id"],
-                "paragraph_b": b["paragraph_id"],
+                "paragraph_a": ids[a],
+                "paragraph_b": ids[b],
                 "scope": scope,
                 "similarity": pair.similarity,
                 "estimate": pair.estimate,
@@ -550,41 +601,36 @@ def _near_rows(paras: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["paragraph_a"], r["paragraph_b"]))
 
 
+def _add_repeated(groups: _Groups, con) -> None:
+    """Group the paragraphs whose normalised text occurs more than once."""
+    for p in _dicts(con, _REPEATED_PARAGRAPHS.format(min_chars=MIN_EXACT_CHARS)):
+        # Only the first copy carries the text; it opens its group.
+        text = "" if p["text"] is None else normalize_text(p["text"])
+        member = _member("paragraph", p, p["file_id"], p["start_offset"], p["end_offset"])
+        groups.add("paragraph", p["norm_hash"], text, member)
+
+
 def refresh(con) -> DuplicateCounts:
     """Recompute the duplicate tables from the current files, in one transaction.
 
     The result depends only on the current warehouse content: a re-run over unchanged data
-    writes identical rows.
+    writes identical rows. Paragraph text is read a chunk at a time, or only where needed.
     """
     import pyarrow as pa
 
     with warehouse.transaction(con):
-        paras = con.sql(_CURRENT_PARAGRAPHS).to_arrow_table().to_pylist()
-        signed = _fill_signatures(con, paras)
+        signed = _fill_signatures(con)
         paths = dict(
             con.execute(
                 "SELECT file_id, path FROM dim_source_file WHERE status = 'current'"
             ).fetchall()
         )
-        by_file: dict[str, list[dict]] = {}
-        by_hash: dict[str, list[dict]] = {}
-        for p in paras:
-            by_file.setdefault(p["file_id"], []).append(p)
-            if p["n_chars"] >= MIN_EXACT_CHARS:
-                by_hash.setdefault(p["norm_hash"], []).append(p)
         groups = _Groups(paths)
-        for norm_hash, same in by_hash.items():
-            if len(same) > 1:
-                text = normalize_text(same[0]["text"])
-                for p in same:
-                    member = _member(
-                        "paragraph", p, p["file_id"], p["start_offset"], p["end_offset"]
-                    )
-                    groups.add("paragraph", norm_hash, text, member)
-        _add_dropped(groups, con, by_file)
-        n_spans = _add_spans(groups, con, paras)
+        _add_repeated(groups, con)
+        _add_dropped(groups, con)
+        n_spans = _add_spans(groups, con)
         group_rows, member_rows = groups.rows()
-        near = _near_rows(paras)
+        near = _near_rows(con)
         for name in DUPLICATE_TABLES:
             con.execute(f"DELETE FROM {name}")
         for name, rows in (

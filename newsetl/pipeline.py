@@ -194,6 +194,7 @@ def process_batch(
     batch.rank_keywords()
     seconds["segment"] += time.perf_counter() - started
     started = time.perf_counter()
+    batch.sign_paragraphs()
     frames = batch.frames()
     seconds["tables"] += time.perf_counter() - started
     started = time.perf_counter()

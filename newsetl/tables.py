@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsetl import keys, keywords, segment
+from newsetl import dedup, keys, keywords, segment
 from newsetl.model import Page
 from newsetl.textnorm import text_hash
 
@@ -50,6 +50,12 @@ class Batch:
         for table, rows in other.rows.items():
             self.rows[table].extend(rows)
         self.unranked.extend(other.unranked)
+
+    def sign_paragraphs(self) -> None:
+        """Give every paragraph row its MinHash signature (for the near-duplicate search)."""
+        unsigned = [r for r in self.rows["fact_paragraph"] if "minhash" not in r]
+        for row, sig in zip(unsigned, dedup.signatures([r["text"] for r in unsigned]), strict=True):
+            row["minhash"] = sig
 
     def rank_keywords(self) -> None:
         """Add the TF-IDF and TextRank keywords of every unranked article, all at once."""

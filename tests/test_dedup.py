@@ -60,6 +60,28 @@ def test_candidate_pairs_cap_each_bucket():
     assert pairs == [[i, j] for i in range(50) for j in range(i + 1, min(i + window, 49) + 1)]
 
 
+def _paragraph_tables(paras: list[dict]) -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding just the columns the near-duplicate search reads."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE dim_source_file (file_id VARCHAR, path VARCHAR, status VARCHAR)")
+    con.execute(
+        "CREATE TABLE fact_paragraph (paragraph_id VARCHAR, article_id VARCHAR, file_id VARCHAR,"
+        " norm_hash VARCHAR, minhash BLOB, text VARCHAR, start_offset INTEGER)"
+    )
+    for p in paras:
+        con.execute(
+            "INSERT INTO dim_source_file VALUES (?, ?, 'current')", [p["file_id"], p["file_id"]]
+        )
+        con.execute(
+            "INSERT INTO fact_paragraph VALUES (?, ?, ?, ?, ?, ?, 0)",
+            [
+                p[k]
+                for k in ("paragraph_id", "article_id", "file_id", "norm_hash", "minhash", "text")
+            ],
+        )
+    return con
+
+
 def test_near_pairs_link_one_copy_of_each_exact_group():
     near = _mutate(BASE, 1)
     paras = [
@@ -67,11 +89,11 @@ def test_near_pairs_link_one_copy_of_each_exact_group():
          "norm_hash": dedup._sha1(text), "minhash": dedup.signature(text)}
         for i, text in enumerate([BASE, near, BASE, near, BASE])
     ]  # fmt: skip
-    rows = dedup._near_rows(paras)
+    rows = dedup._near_rows(_paragraph_tables(paras))
     assert [(r["paragraph_a"], r["paragraph_b"], r["scope"]) for r in rows] == [
         ("p0", "p1", "warehouse")
     ]
-    assert dedup._near_rows(list(reversed(paras))) == rows
+    assert dedup._near_rows(_paragraph_tables(list(reversed(paras)))) == rows
 
 
 def test_repeated_spans():
