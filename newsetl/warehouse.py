@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ from warehouse import DDL_DIR
 # Files written with this setting open in every DuckDB client from 1.0 on (the duckdb CLI
 # served by the package registry included); DuckDB 2.0's own storage format does not.
 STORAGE_COMPATIBILITY = "v1.0.0"
+# DuckDB's memory in a newsetl process (it spills to `<warehouse>.tmp` beyond it); DuckDB's
+# own default is 80 % of the machine's memory, which its block cache fills as the
+# warehouse grows.
+MEMORY_ENV = "NEWSETL_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "1GB"
 
 # Tables whose rows belong to one file version, children before parents.
 FILE_TABLES = (
@@ -69,14 +75,15 @@ class FileState:
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the warehouse, readable by DuckDB 1.x clients too."""
     path = Path(db_path)
+    memory = {"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY}
     if read_only:
         if not path.exists():
             raise WarehouseError(f"No warehouse at {path}: run `newsetl run` first.")
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=memory)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return duckdb.connect(
-            str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
+            str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY, **memory}
         )
     except duckdb.IOException as exc:
         raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from exc
