@@ -50,7 +50,12 @@ class CheckSummary:
         return f"{len(self.results)} checks, {len(self.failed)} failed, {len(self.errors)} errors"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"checks": len(self.results), "failed": len(self.failed), "errors": len(self.errors)}
+        return {
+            "dq_run_id": self.dq_run_id,
+            "checks": len(self.results),
+            "failed": len(self.failed),
+            "errors": len(self.errors),
+        }
 
 
 def load_suites() -> list[dict[str, Any]]:

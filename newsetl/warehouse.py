@@ -205,36 +205,51 @@ def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
 
 def _delete_versions(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
     """Delete earlier loads of exactly these file versions (a file that came back)."""
+    present = _file_ids(con, "file_id IN (SELECT unnest(?::VARCHAR[]))", file_ids)
+    if present:
+        _delete_facts(con, present)
+        con.execute(
+            "DELETE FROM dim_source_file WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+            [present],
+        )
+
+
+def _file_ids(con: duckdb.DuckDBPyConnection, where: str, values: list[str]) -> list[str]:
+    """Loaded file versions matching a condition on dim_source_file."""
+    rows = con.execute(f"SELECT file_id FROM dim_source_file WHERE {where}", [values]).fetchall()
+    return [r[0] for r in rows]
+
+
+def _delete_facts(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+    """Delete the fact rows of these file versions.
+
+    Only called with versions that were loaded: the fact tables carry no index, so each
+    delete scans them, and a batch of new files skips it.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _ids AS SELECT unnest(?::VARCHAR[]) AS file_id", [file_ids]
     )
-    _delete_facts(con, "SELECT file_id FROM _ids")
-    con.execute("DELETE FROM dim_source_file WHERE file_id IN (SELECT file_id FROM _ids)")
-    con.execute("DROP TABLE _ids")
-
-
-def _delete_facts(con: duckdb.DuckDBPyConnection, file_ids_sql: str) -> None:
     for name in FILE_TABLES:
         if name.startswith(("bridge_", "fact_article_")):
             con.execute(
                 f"DELETE FROM {name} WHERE article_id IN "
-                f"(SELECT article_id FROM fact_article WHERE file_id IN ({file_ids_sql}))"
+                "(SELECT article_id FROM fact_article WHERE file_id IN (SELECT file_id FROM _ids))"
             )
         else:
-            con.execute(f"DELETE FROM {name} WHERE file_id IN ({file_ids_sql})")
+            con.execute(f"DELETE FROM {name} WHERE file_id IN (SELECT file_id FROM _ids)")
+    con.execute("DROP TABLE _ids")
 
 
 def _retire(
     con: duckdb.DuckDBPyConnection, paths: list[str], status: str, delete_facts: bool = True
 ) -> None:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _paths AS SELECT unnest(?::VARCHAR[]) AS path", [paths]
-    )
-    retired = (
-        "SELECT file_id FROM dim_source_file WHERE status = 'current' "
-        "AND path IN (SELECT path FROM _paths)"
-    )
+    """Give the current versions of these paths a new status (deleting their facts)."""
+    retired = _file_ids(con, "status = 'current' AND path IN (SELECT unnest(?::VARCHAR[]))", paths)
+    if not retired:
+        return
     if delete_facts:
         _delete_facts(con, retired)
-    con.execute(f"UPDATE dim_source_file SET status = ? WHERE file_id IN ({retired})", [status])
-    con.execute("DROP TABLE _paths")
+    con.execute(
+        "UPDATE dim_source_file SET status = ? WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+        [status, retired],
+    )

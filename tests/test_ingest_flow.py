@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 
@@ -69,3 +70,10 @@ def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
     assert summary["counts"].get("loaded", 0) == 0
     assert snapshot() == before
     assert _count(copy, "SELECT count(*) FROM etl_run") == 2
+    # Nothing changed since the report was written: it stands, as the checks do.
+    index = Path(summary["report"])
+    written = index.stat().st_mtime_ns
+    again = ingest(seeds=str(SEEDS), db=str(copy), reports=str(tmp_path / "reports"))
+    assert again["report"] == summary["report"]
+    assert index.stat().st_mtime_ns == written
+    assert again["checks"]["dq_run_id"] == summary["checks"]["dq_run_id"]
