@@ -113,12 +113,13 @@ def ingest(
             if quality_stage:
                 checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
                 report_path: Path | None = out_dir / "index.html"
-                if checks.dq_run_id.startswith(run_id) or not report_path.exists():
+                checks_stood = not checks.dq_run_id.startswith(run_id)  # nothing changed
+                if checks_stood and report_path.exists():
+                    logger.info("Nothing changed: the report %s stands.", report_path)
+                else:
                     tick = time.perf_counter()
                     report_path = write_report(db_path, out_dir, run_id)
                     stages["report"] = time.perf_counter() - tick
-                else:
-                    logger.info("Nothing changed: the report %s stands.", report_path)
             else:
                 checks, report_path = quality.CheckSummary(f"{run_id}:unchecked"), None
         except BaseException as exc:

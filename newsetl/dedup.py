@@ -420,9 +420,8 @@ def _member(role: str, p: dict | None, file_id: str, start: int, end: int, **ext
     }
 
 
-def _kept_copy(copy: dict, norm: str, offsets: np.ndarray, dropped: list[tuple[int, int]]):
-    """(start, end, normalised text) of the first copy of a dropped block left in the page."""
-    text = norm[copy["n0"] : copy["n1"]]
+def _kept_copy(text: str, norm: str, offsets: np.ndarray, dropped: list[tuple[int, int]]):
+    """(start, end, normalised text) of the first copy of dropped `text` left in the page."""
     candidates = [text]
     if len(text) > 2 and text[0] == text[1]:
         candidates.append(text[1:])  # the copy began with a character repeated at a break
@@ -464,7 +463,7 @@ def _add_page_dropped(groups: _Groups, copies: list[tuple], raw: str, paras: lis
     dropped = [(c[3], c[4]) for c in copies]
     for anomaly_id, fid, article_id, start, end in copies:
         n0, n1 = np.searchsorted(offsets, [start, end]).tolist()
-        kept = _kept_copy({"n0": n0, "n1": n1}, norm, offsets, dropped)
+        kept = _kept_copy(norm[n0:n1], norm, offsets, dropped)
         if kept is not None:
             ks, ke, text = kept
             holder = next((p for p in paras if p["start_offset"] <= ks < p["end_offset"]), None)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from newsetl import warehouse
 from newsetl.runtime import configure_prefect
 
 configure_prefect()
@@ -20,6 +21,17 @@ if os.environ.get("CI"):
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
+
+
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of one query on a warehouse file, opened read-only."""
+    with warehouse.connection(db, read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def count(db: Path, sql: str) -> int:
+    """The single number a counting query returns."""
+    return rows(db, sql)[0][0]
 
 
 @pytest.fixture(scope="session")

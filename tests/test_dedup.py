@@ -8,6 +8,7 @@ import duckdb
 import numpy as np
 
 from newsetl import dedup, warehouse
+from tests.conftest import rows
 
 BASE = (
     "坚持在审批帮办、招商引资、项目建设等一线阵地历练干部。该区主动谋划靠前服务，项目前期由"
@@ -103,23 +104,15 @@ def test_repeated_spans():
     assert spans == [dedup.RepeatedSpan(0, 2, 2 + len(repeat) + 2, len(repeat))]
 
 
-def _rows(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_seed_duplicated_paragraph_is_one_group_of_three(seeded_warehouse):
     db, _ = seeded_warehouse
-    groups = _rows(
+    groups = rows(
         db,
         "SELECT group_id, n_members, scope FROM dq_duplicate_group "
         "WHERE excerpt LIKE '到位资金11.24亿元%'",
     )
     assert len(groups) == 1 and groups[0][1] == 3 and groups[0][2] == "article"
-    members = _rows(
+    members = rows(
         db,
         "SELECT m.role, substr(f.raw_text, m.start_offset + 1, 12) FROM dq_duplicate_member m "
         f"JOIN dim_source_file f USING (file_id) WHERE group_id = '{groups[0][0]}' "
@@ -135,12 +128,12 @@ def test_refresh_is_deterministic(seeded_warehouse, tmp_path):
     copy = tmp_path / "news.duckdb"
     copy.write_bytes(db.read_bytes())
     query = "SELECT * FROM {} ORDER BY ALL"
-    before = {t: _rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES}
+    before = {t: rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES}
     with warehouse.connection(copy) as con:
         counts = dedup.refresh(con)
     assert counts.signed == 0  # the first refresh signed every long paragraph
-    assert {t: _rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES} == before
-    unsigned = _rows(
+    assert {t: rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES} == before
+    unsigned = rows(
         copy, "SELECT count(*) FROM fact_paragraph WHERE minhash IS NULL AND n_chars >= 30"
     )
     assert unsigned == [(0,)]
@@ -154,5 +147,5 @@ def test_reprint_on_another_page_joins_a_warehouse_group(tmp_path, seeds_copy, p
     (seeds_copy / "900_reprint.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "news.duckdb"
     ingest(seeds=str(seeds_copy), db=str(db), reports=str(tmp_path / "reports"))
-    scopes = _rows(db, "SELECT scope, n_files FROM dq_duplicate_group WHERE kind = 'paragraph'")
+    scopes = rows(db, "SELECT scope, n_files FROM dq_duplicate_group WHERE kind = 'paragraph'")
     assert ("warehouse", 2) in scopes

@@ -13,23 +13,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
 from flows.deployments import DEPLOYMENTS, WORK_POOL, runner_deployments
+from tests.conftest import count
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GOLD_ITEMS = 41
-
-
-def _count(db: Path, sql: str) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_prefect_yaml_declares_the_same_deployments():
@@ -74,11 +66,11 @@ def test_report_and_recheck_flows(seeded_warehouse, tmp_path):
     assert Path(report(db=str(db), reports=str(out))) == out / "index.html"
     assert (out / "index.html").stat().st_size > 1000
 
-    before = _count(db, "SELECT count(*) FROM dq_run")
+    before = count(db, "SELECT count(*) FROM dq_run")
     result = recheck(db=str(db), reports=str(out))
     assert result["checks"]["checks"] > 0
-    assert _count(db, "SELECT count(*) FROM dq_run") == before + 1
-    assert _count(db, f"SELECT count(*) FROM dq_result WHERE dq_run_id LIKE '{result['run_id']}%'")
+    assert count(db, "SELECT count(*) FROM dq_run") == before + 1
+    assert count(db, f"SELECT count(*) FROM dq_result WHERE dq_run_id LIKE '{result['run_id']}%'")
 
 
 def test_serve_without_a_server_says_what_it_needs(tmp_path):
@@ -205,7 +197,7 @@ def test_deploy_all_and_run_ingest_on_a_worker(prefect_api, seeds_copy, tmp_path
     finally:
         _stop(worker)
         worker_log.close()
-    assert _count(db, "SELECT count(*) FROM fact_article") == GOLD_ITEMS
-    assert _count(db, "SELECT count(*) FROM etl_run WHERE status = 'completed'") == 1
+    assert count(db, "SELECT count(*) FROM fact_article") == GOLD_ITEMS
+    assert count(db, "SELECT count(*) FROM etl_run WHERE status = 'completed'") == 1
     assert (tmp_path / "reports" / "index.html").is_file()
     assert not (home / "warehouse").exists()

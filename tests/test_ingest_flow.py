@@ -9,27 +9,20 @@ import duckdb
 
 from flows.ingest import ingest
 from newsetl import warehouse
+from tests.conftest import count
 
 GOLD_ITEMS = 41
-
-
-def _count(db, sql: str) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_seed_run_loads_every_item(seeded_warehouse):
     db, summary = seeded_warehouse
     assert summary["status"] == "completed"
     assert summary["counts"]["loaded"] == 5
-    assert _count(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == 5
-    assert _count(db, "SELECT count(*) FROM fact_article") == GOLD_ITEMS
-    assert _count(db, "SELECT count(*) FROM fact_paragraph") > GOLD_ITEMS
-    assert _count(db, "SELECT count(*) FROM dq_result") > 0
-    assert _count(db, "SELECT count(*) FROM etl_run WHERE status = 'completed'") == 1
+    assert count(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == 5
+    assert count(db, "SELECT count(*) FROM fact_article") == GOLD_ITEMS
+    assert count(db, "SELECT count(*) FROM fact_paragraph") > GOLD_ITEMS
+    assert count(db, "SELECT count(*) FROM dq_result") > 0
+    assert count(db, "SELECT count(*) FROM etl_run WHERE status = 'completed'") == 1
     assert (db.parent / "reports" / "index.html").stat().st_size > 1000
 
 
@@ -42,7 +35,7 @@ def test_no_orphan_keys(seeded_warehouse):
              + (SELECT count(*) FROM fact_article a ANTI JOIN dim_date d USING (date_key)
                 WHERE a.date_key IS NOT NULL)
     """
-    assert _count(db, orphans) == 0
+    assert count(db, orphans) == 0
 
 
 def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
@@ -69,7 +62,7 @@ def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
     assert summary["counts"]["unchanged"] == 5
     assert summary["counts"].get("loaded", 0) == 0
     assert snapshot() == before
-    assert _count(copy, "SELECT count(*) FROM etl_run") == 2
+    assert count(copy, "SELECT count(*) FROM etl_run") == 2
     # Nothing changed since the report was written: it stands, as the checks do.
     index = Path(summary["report"])
     written = index.stat().st_mtime_ns

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from newsetl.lock import WAIT_ENV, Holder, WarehouseBusy, read_holder, writer_lock
+from tests.conftest import rows
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSETL = Path(sys.executable).with_name("newsetl")
@@ -133,14 +133,6 @@ def _newsetl_run(seeds: Path, db: Path, env: dict[str, str]) -> subprocess.Popen
     )
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_two_runs_started_together_load_each_file_once(seeds_copy, tmp_path, api_env):
     db = tmp_path / "wh" / "news.duckdb"
     runs = [_newsetl_run(seeds_copy, db, api_env) for _ in range(2)]
@@ -149,13 +141,13 @@ def test_two_runs_started_together_load_each_file_once(seeds_copy, tmp_path, api
     assert codes in ([0, 0], [0, 75]), outputs
     if codes == [0, 75]:
         assert any("Another newsetl run is writing" in out for out in outputs)
-    assert _rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
-    loaded = _rows(
+    assert rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
+    loaded = rows(
         db,
         "SELECT path, count(*) FROM etl_file_outcome WHERE outcome = 'loaded' GROUP BY path",
     )
     assert sorted(n for _, n in loaded) == [1] * 5
-    spans = _rows(db, "SELECT started_at, finished_at FROM etl_run ORDER BY started_at")
+    spans = rows(db, "SELECT started_at, finished_at FROM etl_run ORDER BY started_at")
     assert len(spans) == codes.count(0)
     if len(spans) == 2:  # the second run started writing only after the first had finished
         assert spans[1][0] >= spans[0][1]
@@ -177,5 +169,5 @@ def test_run_killed_while_writing_does_not_block_the_next(seeds_copy, tmp_path, 
     out = second.communicate(timeout=300)[0]
     assert second.returncode == 0, out
     assert time.monotonic() - started < 120
-    assert _rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
-    assert _rows(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == [(5,)]
+    assert rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
+    assert rows(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == [(5,)]

@@ -16,6 +16,7 @@ import pytest
 
 from flows.ingest import ingest
 from newsetl import warehouse
+from tests.conftest import rows
 
 # Columns that say when and by which run a row was written, not what it holds.
 LINEAGE_COLUMNS = {"dim_source_file": ("loaded_run", "loaded_at")}
@@ -35,14 +36,6 @@ def snapshot(db: Path) -> dict[str, str]:
             rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall()
             out[table] = json.dumps(rows, default=str, ensure_ascii=False)
         return out
-    finally:
-        con.close()
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
     finally:
         con.close()
 

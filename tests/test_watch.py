@@ -13,11 +13,11 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from newsetl.inbox import Inbox
 from newsetl.parsing import parse_file
+from tests.conftest import rows
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_PAGE = REPO / "seeds" / "000_ce01c7f7b77b431d.txt"
@@ -173,14 +173,6 @@ def api_env(prefect_server) -> dict[str, str]:
     return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
-def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def test_watch_loads_a_slowly_written_page_once_and_survives_a_bad_file(folder, tmp_path, api_env):
     db = tmp_path / "wh" / "news.duckdb"
     settle = 2.0
@@ -209,19 +201,19 @@ def test_watch_loads_a_slowly_written_page_once_and_survives_a_bad_file(folder, 
         code = watcher.stop()
     assert code == 0, "\n".join(watcher.seen)
 
-    outcomes = _rows(
+    outcomes = rows(
         db, "SELECT outcome, sha256 FROM etl_file_outcome WHERE path = 'page.txt' ORDER BY ALL"
     )
     assert outcomes == [("loaded", hashlib.sha256(data).hexdigest())]
-    items = _rows(
+    items = rows(
         db,
         "SELECT count(*) FROM fact_article JOIN dim_source_file USING (file_id)"
         " WHERE path = 'page.txt'",
     )
     assert items == [(len(parse_file(SEED_PAGE).items),)]
-    assert _rows(db, "SELECT count(*) FROM dim_source_file WHERE path = 'page.txt'") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM dim_source_file WHERE path = 'page.txt'") == [(1,)]
     # The bad file is quarantined once; later runs leave it alone until it changes.
-    bad = _rows(
+    bad = rows(
         db, "SELECT outcome, count(*) FROM etl_file_outcome WHERE path = 'bad.txt' GROUP BY 1"
     )
     assert dict(bad)["quarantined"] == 1
