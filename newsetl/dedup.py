@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 
@@ -211,18 +213,22 @@ def confirmed(
     texts: Mapping[int, str] | Sequence[str],
     threshold: float = NEAR_THRESHOLD,
 ) -> list[NearPair]:
-    """The candidate pairs whose texts' exact 5-gram Jaccard reaches the threshold."""
-    sets: dict[int, set[str]] = {}
+    """The candidate pairs whose texts' exact 5-gram Jaccard reaches the threshold.
 
-    def shingle_set(i: int) -> set[str]:
+    Each text's 5-gram set is held as its sorted distinct string hashes: 8 bytes a gram.
+    """
+    sets: dict[int, np.ndarray] = {}
+
+    def shingle_set(i: int) -> np.ndarray:
         if i not in sets:
-            sets[i] = shingles(texts[i])
+            sets[i] = np.unique(np.fromiter(map(hash, shingles(texts[i])), np.int64))
         return sets[i]
 
     out = []
     for (i, j), estimate in zip(pairs.tolist(), estimates.tolist(), strict=True):
         sa, sb = shingle_set(i), shingle_set(j)
-        similarity = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+        common = np.intersect1d(sa, sb, assume_unique=True).size
+        similarity = common / (sa.size + sb.size - common) if sa.size and sb.size else 0.0
         if similarity >= threshold:
             out.append(NearPair(i, j, round(similarity, 4), round(estimate, 4)))
     return out
@@ -293,15 +299,6 @@ DUPLICATE_TABLES = ("dq_duplicate_member", "dq_duplicate_group", "dq_near_duplic
 
 _CURRENT = "fact_paragraph p JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'"
 _IN_ORDER = "ORDER BY f.path, p.start_offset, p.paragraph_id"
-# Paragraphs whose normalised text occurs more than once; the text of the first copy only.
-_REPEATED_PARAGRAPHS = f"""
-    SELECT p.paragraph_id, p.article_id, p.file_id, p.norm_hash, p.start_offset, p.end_offset,
-           CASE WHEN row_number() OVER (PARTITION BY p.norm_hash {_IN_ORDER}) = 1
-                THEN p.text END AS text
-    FROM {_CURRENT} AND p.n_chars >= {{min_chars}}
-    QUALIFY count(*) OVER (PARTITION BY p.norm_hash) > 1
-    {_IN_ORDER}
-"""
 _PARAGRAPHS_WITH_TEXT = f"""
     SELECT p.paragraph_id, p.article_id, p.file_id, p.start_offset, p.end_offset, p.text
     FROM {_CURRENT} {{where}} {_IN_ORDER}
@@ -313,11 +310,24 @@ _SIGNED_REPRESENTATIVES = f"""
     QUALIFY row_number() OVER (PARTITION BY p.norm_hash ORDER BY p.paragraph_id) = 1
     ORDER BY p.paragraph_id
 """
-_DROPPED_COPIES = """
-    SELECT an.anomaly_id, an.file_id, an.article_id, an.start_offset, an.end_offset
-    FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
-    WHERE f.status = 'current' AND an.type = 'duplicated_block'
-    ORDER BY f.path, an.start_offset
+# Each current page with dropped copies, page by page: its text (part 0), the dropped copies
+# (part 1) and its paragraphs (part 2), in offset order. A flat sorted stream, so DuckDB can
+# spill it to disk.
+_PAGES_WITH_DROPPED_COPIES = """
+    WITH pages AS (
+        SELECT DISTINCT file_id FROM dq_anomaly JOIN dim_source_file f USING (file_id)
+        WHERE type = 'duplicated_block' AND f.status = 'current'
+    )
+    SELECT file_id, 0 AS part, raw_text AS text, NULL AS anomaly_id, NULL AS article_id,
+           NULL AS paragraph_id, 0 AS start_offset, 0 AS end_offset
+    FROM dim_source_file SEMI JOIN pages USING (file_id)
+    UNION ALL
+    SELECT file_id, 1, NULL, anomaly_id, article_id, NULL, start_offset, end_offset
+    FROM dq_anomaly SEMI JOIN pages USING (file_id) WHERE type = 'duplicated_block'
+    UNION ALL
+    SELECT file_id, 2, text, NULL, article_id, paragraph_id, start_offset, end_offset
+    FROM fact_paragraph SEMI JOIN pages USING (file_id)
+    ORDER BY file_id, part, start_offset, paragraph_id
 """
 
 
@@ -354,58 +364,131 @@ def _normal_map(raw: str) -> tuple[str, np.ndarray]:
     return "".join(parts), np.repeat(np.arange(len(raw), dtype=np.int64), lengths)
 
 
-def _scope(members: list[dict]) -> str:
-    if len({m["file_id"] for m in members}) > 1:
-        return "warehouse"
-    return "article" if len({m["article_id"] for m in members} - {None}) <= 1 else "page"
+class _Staging:
+    """Candidate group members, staged in DuckDB a chunk at a time.
 
+    Members are grouped by kind and key (the normalised-text hash, prefixed for spans by
+    their paragraph). Each candidate gets a sequence number; `_KEPT` then keeps, per group,
+    the first candidate at each place and, for copies, the first holding each paragraph or
+    anomaly. The group's text comes from its first candidate.
+    """
 
-class _Groups:
-    """Exact-duplicate groups being assembled, keyed by kind and normalised-text hash."""
+    FIRST_SEQ = 1 << 40  # after the sequence numbers of the repeated paragraphs
 
-    def __init__(self, paths: dict[str, str]) -> None:
-        self.paths = paths
-        self.groups: dict[tuple[str, str], dict] = {}
+    def __init__(self, con) -> None:
+        self.con = con
+        self.seq = self.FIRST_SEQ
+        self.members: list[dict] = []
+        self.texts: list[dict] = []
+        con.execute(_STAGING_TABLES)
 
     def add(self, kind: str, norm_hash: str, text: str, member: dict, scope_key: str = "") -> None:
-        """Add a member unless the group holds its paragraph, its anomaly or its offsets."""
-        group = self.groups.setdefault(
-            (kind, scope_key + norm_hash),
-            {"kind": kind, "norm_hash": norm_hash, "text": text, "members": [], "seen": set()},
-        )
-        ids = {(k, member[k]) for k in ("paragraph_id", "anomaly_id") if member[k]}
-        place = (member["file_id"], member["start_offset"], member["end_offset"])
-        seen = group["seen"]
-        if place in seen or (member["role"] != "span" and not ids.isdisjoint(seen)):
-            return
-        seen.update(ids, (place,))
-        group["members"].append(member)
+        self.seq += 1
+        gkey = scope_key + norm_hash
+        self.members.append({"seq": self.seq, "kind": kind, "gkey": gkey, **member})
+        self.text(kind, gkey, norm_hash, text, self.seq)
 
-    def rows(self) -> tuple[list[dict], list[dict]]:
-        groups, members = [], []
-        for (kind, key), g in sorted(self.groups.items()):
-            ms = sorted(
-                g["members"],
-                key=lambda m: (self.paths[m["file_id"]], m["start_offset"], m["end_offset"]),
-            )
-            if len(ms) < 2:
-                continue
-            gid = "g" + _key(kind, key)
-            groups.append(
-                {
-                    "group_id": gid,
-                    "kind": kind,
-                    "scope": "paragraph" if kind == "span" else _scope(ms),
-                    "norm_hash": g["norm_hash"],
-                    "n_members": len(ms),
-                    "n_articles": len({m["article_id"] for m in ms} - {None}),
-                    "n_files": len({m["file_id"] for m in ms}),
-                    "n_chars": len(g["text"]),
-                    "excerpt": g["text"][:80],
-                }
-            )
-            members.extend({"group_id": gid, "member_no": n, **m} for n, m in enumerate(ms, 1))
-        return groups, members
+    def text(self, kind: str, gkey: str, norm_hash: str, text: str, seq: int = 0) -> None:
+        self.texts.append(
+            {
+                "seq": seq,
+                "kind": kind,
+                "gkey": gkey,
+                "group_id": "g" + _key(kind, gkey),
+                "norm_hash": norm_hash,
+                "n_chars": len(text),
+                "excerpt": text[:80],
+            }
+        )
+
+    def flush(self) -> None:
+        """Move the staged rows into DuckDB."""
+        for table, rows in (("_dup_staged", self.members), ("_dup_text", self.texts)):
+            _insert(self.con, table, rows)
+            rows.clear()
+
+
+_STAGING_TABLES = """
+    CREATE OR REPLACE TEMP TABLE _dup_staged (
+        seq BIGINT, kind VARCHAR, gkey VARCHAR, role VARCHAR, file_id VARCHAR,
+        article_id VARCHAR, paragraph_id VARCHAR, anomaly_id VARCHAR,
+        start_offset INTEGER, end_offset INTEGER);
+    CREATE OR REPLACE TEMP TABLE _dup_text (
+        seq BIGINT, kind VARCHAR, gkey VARCHAR, group_id VARCHAR, norm_hash VARCHAR,
+        n_chars INTEGER, excerpt VARCHAR);
+"""
+# Every repeated paragraph is a candidate, numbered in path and offset order.
+_REPEATED_MEMBERS = f"""
+    SELECT row_number() OVER ({_IN_ORDER}) AS seq, 'paragraph' AS kind, p.norm_hash AS gkey,
+           'paragraph' AS role, p.file_id, p.article_id, p.paragraph_id,
+           NULL::VARCHAR AS anomaly_id, p.start_offset, p.end_offset
+    FROM {_CURRENT} AND p.n_chars >= {MIN_EXACT_CHARS}
+    QUALIFY count(*) OVER (PARTITION BY p.norm_hash) > 1
+"""
+# The first copy of each repeated paragraph text, which names and describes its group.
+_REPEATED_TEXTS = f"""
+    SELECT p.norm_hash, p.text FROM {_CURRENT} AND p.n_chars >= {MIN_EXACT_CHARS}
+    QUALIFY count(*) OVER (PARTITION BY p.norm_hash) > 1
+        AND row_number() OVER (PARTITION BY p.norm_hash {_IN_ORDER}) = 1
+"""
+_KEPT = f"""
+    CREATE OR REPLACE TEMP TABLE _dup_kept AS
+    WITH candidates AS (
+        {_REPEATED_MEMBERS}
+        UNION ALL BY NAME SELECT * FROM _dup_staged
+    ), ranked AS (
+        SELECT *,
+            row_number() OVER (
+                PARTITION BY kind, gkey, file_id, start_offset, end_offset ORDER BY seq
+            ) AS place_no,
+            row_number() OVER (PARTITION BY kind, gkey, paragraph_id ORDER BY seq) AS para_no,
+            row_number() OVER (PARTITION BY kind, gkey, anomaly_id ORDER BY seq) AS anomaly_no
+        FROM candidates
+    ), kept AS (
+        SELECT * EXCLUDE (place_no, para_no, anomaly_no) FROM ranked
+        WHERE place_no = 1 AND (role = 'span' OR (
+            (paragraph_id IS NULL OR para_no = 1) AND (anomaly_id IS NULL OR anomaly_no = 1)))
+    ), sized AS (
+        SELECT *, count(*) OVER (PARTITION BY kind, gkey) AS n_members FROM kept
+    ), opening AS (
+        SELECT * FROM _dup_text
+        QUALIFY row_number() OVER (PARTITION BY kind, gkey ORDER BY seq) = 1
+    )
+    SELECT s.*, o.group_id, o.norm_hash, o.n_chars, o.excerpt, f.path
+    FROM sized s JOIN opening o USING (kind, gkey) JOIN dim_source_file f USING (file_id)
+    WHERE s.n_members >= 2
+"""
+_INSERT_GROUPS = """
+    INSERT INTO dq_duplicate_group
+    SELECT group_id, kind,
+        CASE WHEN kind = 'span' THEN 'paragraph'
+             WHEN count(DISTINCT file_id) > 1 THEN 'warehouse'
+             WHEN count(DISTINCT article_id) <= 1 THEN 'article'
+             ELSE 'page' END,
+        any_value(norm_hash), count(*), count(DISTINCT article_id), count(DISTINCT file_id),
+        any_value(n_chars), any_value(excerpt)
+    FROM _dup_kept GROUP BY kind, gkey, group_id ORDER BY kind, gkey
+"""
+_INSERT_MEMBERS = """
+    INSERT INTO dq_duplicate_member
+    SELECT group_id,
+        row_number() OVER (
+            PARTITION BY kind, gkey ORDER BY path, start_offset, end_offset, seq
+        ) AS member_no,
+        role, file_id, article_id, paragraph_id, anomaly_id, start_offset, end_offset
+    FROM _dup_kept ORDER BY kind, gkey, member_no
+"""
+
+
+def _insert(con, table: str, rows: list[dict]) -> None:
+    """Append dict rows to a table by column name (nothing for no rows)."""
+    import pyarrow as pa
+
+    if rows:
+        con.register("_rows", pa.Table.from_pylist(rows))
+        columns = ", ".join(rows[0])
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows")
+        con.unregister("_rows")
 
 
 def _member(role: str, p: dict | None, file_id: str, start: int, end: int, **extra) -> dict:
@@ -435,33 +518,37 @@ def _kept_copy(text: str, norm: str, offsets: np.ndarray, dropped: list[tuple[in
     return None
 
 
-def _add_dropped(groups: _Groups, con) -> None:
-    """Group each copy the parser dropped with the copy it kept, a chunk of pages at a time."""
-    by_page: dict[str, list[tuple]] = {}
-    for copy in con.execute(_DROPPED_COPIES).fetchall():
-        by_page.setdefault(copy[1], []).append(copy)
-    files = list(by_page)
-    for at in range(0, len(files), PAGE_CHUNK):
-        chunk = files[at : at + PAGE_CHUNK]
-        raw = _by_key(
-            con,
-            "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
-            chunk,
-        )
-        by_file: dict[str, list[dict]] = {}
-        for p in _dicts(
-            con, _PARAGRAPHS_WITH_TEXT.format(where="AND file_id IN (SELECT unnest(?))"), [chunk]
-        ):
-            by_file.setdefault(p["file_id"], []).append(p)
-        for fid in chunk:
-            _add_page_dropped(groups, by_page[fid], raw.pop(fid), by_file.get(fid, []))
+def _add_dropped(groups: _Staging, con) -> None:
+    """Group each copy the parser dropped with the copy it kept, a page at a time.
+
+    The pages stream through a second connection, so the staged rows can be written as they
+    come; it reads nothing this refresh changes.
+    """
+    reader = con.cursor()
+    try:
+        batches = reader.sql(_PAGES_WITH_DROPPED_COPIES).fetch_arrow_reader(CHUNK)
+        rows = (row for batch in batches for row in batch.to_pylist())
+        for n, (fid, page) in enumerate(groupby(rows, key=itemgetter("file_id")), 1):
+            raw, *parts = page
+            copies, paras = [], []
+            for row in parts:
+                (copies if row["part"] == 1 else paras).append(row)
+            _add_page_dropped(groups, fid, copies, raw["text"], paras)
+            if n % PAGE_CHUNK == 0:
+                groups.flush()
+        groups.flush()
+    finally:
+        reader.close()
 
 
-def _add_page_dropped(groups: _Groups, copies: list[tuple], raw: str, paras: list[dict]) -> None:
+def _add_page_dropped(
+    groups: _Staging, fid: str, copies: list[dict], raw: str, paras: list[dict]
+) -> None:
     """Group the dropped copies of one page with the copies it kept."""
     norm, offsets = _normal_map(raw)
-    dropped = [(c[3], c[4]) for c in copies]
-    for anomaly_id, fid, article_id, start, end in copies:
+    dropped = [(c["start_offset"], c["end_offset"]) for c in copies]
+    for copy in copies:
+        start, end = copy["start_offset"], copy["end_offset"]
         n0, n1 = np.searchsorted(offsets, [start, end]).tolist()
         kept = _kept_copy(norm[n0:n1], norm, offsets, dropped)
         if kept is not None:
@@ -485,44 +572,49 @@ def _add_page_dropped(groups: _Groups, copies: list[tuple], raw: str, paras: lis
                 "paragraph", holder, fid, holder["start_offset"], holder["end_offset"]
             )
             text = normalize_text(holder["text"])
-        owner = article_id or kept_member["article_id"]
+        owner = copy["article_id"] or kept_member["article_id"]
+        dropped_member = _member(
+            "dropped", None, fid, start, end, article_id=owner, anomaly_id=copy["anomaly_id"]
+        )
         key = _sha1(text)
         groups.add("paragraph", key, text, kept_member)
-        groups.add(
-            "paragraph",
-            key,
-            text,
-            _member("dropped", None, fid, start, end, article_id=owner, anomaly_id=anomaly_id),
-        )
+        groups.add("paragraph", key, text, dropped_member)
 
 
-def _add_spans(groups: _Groups, con) -> int:
+def _add_spans(groups: _Staging, con) -> int:
     """Group the two copies of every long span repeated inside a paragraph."""
     found: list[tuple[dict, RepeatedSpan]] = []
     reader = con.sql(_PARAGRAPHS_WITH_TEXT.format(where="")).fetch_arrow_reader(CHUNK)
     for chunk in reader:  # the paragraphs' text a chunk at a time
         paras = chunk.to_pylist()
         found += [(paras[s.index], s) for s in repeated_spans([p["text"] for p in paras])]
-    raw = _by_key(
-        con,
-        "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
-        sorted({p["file_id"] for p, _ in found}),
-    )
-    for p, s in found:
-        text = p["text"][s.first : s.first + s.length]
-        page = raw[p["file_id"]]
-        r1 = page.find(text, p["start_offset"], p["end_offset"])
-        r2 = page.find(text, r1 + len(text), p["end_offset"]) if r1 >= 0 else -1
-        for r in (r1, r2):
-            start, end = (r, r + len(text)) if r >= 0 else (p["start_offset"], p["end_offset"])
-            groups.add(
-                "span",
-                _sha1(normalize_text(text)),
-                text,
-                _member("span", p, p["file_id"], start, end),
-                p["paragraph_id"],
-            )
+    for at in range(0, len(found), CHUNK):
+        spans = found[at : at + CHUNK]
+        raw = _by_key(
+            con,
+            "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
+            sorted({p["file_id"] for p, _ in spans}),
+        )
+        for p, s in spans:
+            _add_span(groups, p, s, raw[p["file_id"]])
+        groups.flush()
     return len(found)
+
+
+def _add_span(groups: _Staging, p: dict, s: RepeatedSpan, page: str) -> None:
+    """Group the two copies of one repeated span, placed in the page where they are found."""
+    text = p["text"][s.first : s.first + s.length]
+    r1 = page.find(text, p["start_offset"], p["end_offset"])
+    r2 = page.find(text, r1 + len(text), p["end_offset"]) if r1 >= 0 else -1
+    for r in (r1, r2):
+        start, end = (r, r + len(text)) if r >= 0 else (p["start_offset"], p["end_offset"])
+        groups.add(
+            "span",
+            _sha1(normalize_text(text)),
+            text,
+            _member("span", p, p["file_id"], start, end),
+            p["paragraph_id"],
+        )
 
 
 def _by_key(con, sql: str, keys: list[str]) -> dict[str, str]:
@@ -566,7 +658,7 @@ def _near_rows(con) -> list[dict]:
 
     Only the signatures are read for all of them; texts only for the candidate pairs.
     """
-    reps = con.sql(_SIGNED_REPRESENTATIVES).fetch_arrow_table()
+    reps = con.sql(_SIGNED_REPRESENTATIVES).to_arrow_table()
     matrix = np.frombuffer(b"".join(reps.column("minhash").to_pylist()), dtype=np.uint32)
     pairs, estimates = near_candidates(matrix.reshape(reps.num_rows, NUM_PERM))
     ids = reps.column("paragraph_id").to_pylist()
@@ -600,13 +692,12 @@ def _near_rows(con) -> list[dict]:
     return sorted(rows, key=lambda r: (r["paragraph_a"], r["paragraph_b"]))
 
 
-def _add_repeated(groups: _Groups, con) -> None:
-    """Group the paragraphs whose normalised text occurs more than once."""
-    for p in _dicts(con, _REPEATED_PARAGRAPHS.format(min_chars=MIN_EXACT_CHARS)):
-        # Only the first copy carries the text; it opens its group.
-        text = "" if p["text"] is None else normalize_text(p["text"])
-        member = _member("paragraph", p, p["file_id"], p["start_offset"], p["end_offset"])
-        groups.add("paragraph", p["norm_hash"], text, member)
+def _add_repeated_texts(groups: _Staging, con) -> None:
+    """Name and describe the group of each repeated paragraph text (its members stay in SQL)."""
+    for chunk in con.sql(_REPEATED_TEXTS).fetch_arrow_reader(CHUNK):
+        for norm_hash, text in zip(*chunk.to_pydict().values(), strict=True):
+            groups.text("paragraph", norm_hash, norm_hash, normalize_text(text))
+    groups.flush()  # once the reader is drained: one row per group
 
 
 def refresh(con) -> DuplicateCounts:
@@ -615,31 +706,21 @@ def refresh(con) -> DuplicateCounts:
     The result depends only on the current warehouse content: a re-run over unchanged data
     writes identical rows. Paragraph text is read a chunk at a time, or only where needed.
     """
-    import pyarrow as pa
-
     with warehouse.transaction(con):
         signed = _fill_signatures(con)
-        paths = dict(
-            con.execute(
-                "SELECT file_id, path FROM dim_source_file WHERE status = 'current'"
-            ).fetchall()
-        )
-        groups = _Groups(paths)
-        _add_repeated(groups, con)
+        groups = _Staging(con)
+        _add_repeated_texts(groups, con)
         _add_dropped(groups, con)
         n_spans = _add_spans(groups, con)
-        group_rows, member_rows = groups.rows()
         near = _near_rows(con)
         for name in DUPLICATE_TABLES:
             con.execute(f"DELETE FROM {name}")
-        for name, rows in (
-            ("dq_duplicate_group", group_rows),
-            ("dq_duplicate_member", member_rows),
-            ("dq_near_duplicate", near),
-        ):
-            if rows:
-                con.register("_rows", pa.Table.from_pylist(rows))
-                columns = ", ".join(rows[0])
-                con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _rows")
-                con.unregister("_rows")
-    return DuplicateCounts(len(group_rows), len(member_rows), len(near), n_spans, signed)
+        con.execute(_KEPT)
+        con.execute(_INSERT_GROUPS)
+        con.execute(_INSERT_MEMBERS)
+        _insert(con, "dq_near_duplicate", near)
+        n_groups, n_members = con.execute(
+            "SELECT count(DISTINCT group_id), count(*) FROM _dup_kept"
+        ).fetchone()
+        con.execute("DROP TABLE _dup_kept; DROP TABLE _dup_staged; DROP TABLE _dup_text")
+    return DuplicateCounts(n_groups, n_members, len(near), n_spans, signed)

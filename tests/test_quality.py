@@ -91,3 +91,37 @@ def test_an_error_level_failure_marks_the_stored_run(seeded_warehouse, tmp_path)
     assert [r["description"] for r in summary.errors] == ["n_chars is the length of the raw text"]
     relaxed = quality.run_checks(copy, "broken-again", fail_on_error=False)
     assert relaxed.errors == [] and len(relaxed.error_failures) == 1
+
+
+def test_chunked_checks_sum_to_the_whole_table_results(seeded_warehouse, tmp_path):
+    """Tables validated a few rows at a time give the results of one whole-table validation,
+    uniqueness included: rows that share a key are validated together."""
+    db, _ = seeded_warehouse
+    copy = tmp_path / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(copy))  # three paragraphs loaded twice: their keys repeat
+    con.execute("INSERT INTO fact_paragraph SELECT * FROM fact_paragraph USING SAMPLE 3 ROWS")
+    con.close()
+    whole = quality.run_checks(copy, "whole", fail_on_error=False)
+    chunked = quality.run_checks(copy, "chunked", fail_on_error=False, chunk_rows=60)
+    fields = ("suite", "expectation", "column", "success", "element_count", "unexpected_count")
+    assert [[r[f] for f in fields] for r in chunked.results] == [
+        [r[f] for f in fields] for r in whole.results
+    ]
+    repeated = [r for r in whole.results if r["column"] == "paragraph_id" and not r["success"]]
+    assert [r["unexpected_count"] for r in repeated] == [6]
+    assert any(r["element_count"] > 60 for r in whole.results)
+
+
+def test_chunks_never_split_a_key():
+    con = duckdb.connect()
+    result = con.execute("SELECT i // 7 AS k, i FROM range(1000) t(i) ORDER BY k, i")
+    frames = list(quality._chunks(result, 30, ["k"]))
+    assert sum(map(len, frames)) == 1000
+    assert all(len(f) <= 30 for f in frames)
+    seen: set[int] = set()
+    for f in frames:
+        assert seen.isdisjoint(f["k"])
+        seen.update(f["k"])
+    empty = con.execute("SELECT 1 AS k WHERE false")
+    assert [len(f) for f in quality._chunks(empty, 30, ["k"])] == [0]
