@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import groupby
-from operator import itemgetter
 
 import numpy as np
 
@@ -30,7 +28,6 @@ CHUNK = 10_000  # paragraphs read (and signed) at once
 PAGE_CHUNK = 500  # page texts read at once
 NEAR_THRESHOLD = 0.8  # Jaccard similarity of 5-gram sets
 MIN_SPAN_CHARS = 20  # a repeated span inside a paragraph at least this long
-SPAN_GRAM = 8  # characters per gram when looking for repeated spans
 SEED = 1  # the LeanMinHash seed recorded with the signatures
 MAX_CANDIDATES = 16  # neighbours (next in index order) each text is paired with in one band
 MIN_ESTIMATE = 0.5  # signature agreement below which a candidate is not confirmed (6 sigma)
@@ -255,14 +252,11 @@ class RepeatedSpan:
 def repeated_spans(texts: Sequence[str], min_chars: int = MIN_SPAN_CHARS) -> list[RepeatedSpan]:
     """Repeats of at least `min_chars` characters inside each text.
 
-    Candidates are the texts in which a SPAN_GRAM-gram occurs twice, found with one sort of
-    (text, gram hash) keys over all texts; only half the grams (chosen by hash, so both copies
-    agree) take part, and a repeat of MIN_SPAN_CHARS holds 13 grams, so one is missed with
-    odds of 1 in 8,000. Candidates are then searched character by character.
+    Candidates are the texts in which a `min_chars`-gram occurs twice, found with one sort of
+    (text, gram hash) keys over all texts; they are then searched character by character.
     """
-    h, owner = _grams(*_code_points(texts), SPAN_GRAM)
-    sampled = (h & np.uint64(1)) == 0
-    key = (owner[sampled].astype(np.uint64) << np.uint64(32)) | (h[sampled] >> np.uint64(32))
+    h, owner = _grams(*_code_points(texts), min_chars)
+    key = (owner.astype(np.uint64) << np.uint64(32)) | (h >> np.uint64(32))
     key.sort()
     repeated = key[1:][key[1:] == key[:-1]]
     candidates = np.unique(repeated >> np.uint64(32)).tolist()
@@ -310,25 +304,15 @@ _SIGNED_REPRESENTATIVES = f"""
     QUALIFY row_number() OVER (PARTITION BY p.norm_hash ORDER BY p.paragraph_id) = 1
     ORDER BY p.paragraph_id
 """
-# Each current page with dropped copies, page by page: its text (part 0), the dropped copies
-# (part 1) and its paragraphs (part 2), in offset order. A flat sorted stream, so DuckDB can
-# spill it to disk.
-_PAGES_WITH_DROPPED_COPIES = """
-    WITH pages AS (
-        SELECT DISTINCT file_id FROM dq_anomaly JOIN dim_source_file f USING (file_id)
-        WHERE type = 'duplicated_block' AND f.status = 'current'
-    )
-    SELECT file_id, 0 AS part, raw_text AS text, NULL AS anomaly_id, NULL AS article_id,
-           NULL AS paragraph_id, 0 AS start_offset, 0 AS end_offset
-    FROM dim_source_file SEMI JOIN pages USING (file_id)
-    UNION ALL
-    SELECT file_id, 1, NULL, anomaly_id, article_id, NULL, start_offset, end_offset
-    FROM dq_anomaly SEMI JOIN pages USING (file_id) WHERE type = 'duplicated_block'
-    UNION ALL
-    SELECT file_id, 2, text, NULL, article_id, paragraph_id, start_offset, end_offset
-    FROM fact_paragraph SEMI JOIN pages USING (file_id)
-    ORDER BY file_id, part, start_offset, paragraph_id
+_DROPPED_COPIES = """
+    SELECT an.file_id, an.anomaly_id, an.article_id, an.start_offset, an.end_offset
+    FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
+    WHERE f.status = 'current' AND an.type = 'duplicated_block'
+    ORDER BY f.path, an.start_offset
 """
+# A filter DuckDB applies while scanning, so only the listed pages' text is read (a join
+# with the list would read every page's text).
+_RAW_TEXTS = "SELECT file_id, raw_text FROM dim_source_file WHERE list_contains(?, file_id)"
 
 
 @dataclass(frozen=True)
@@ -358,10 +342,22 @@ _normal_char = cache(normalize_text)
 
 
 def _normal_map(raw: str) -> tuple[str, np.ndarray]:
-    """The normalised text of a page and the raw offset of each of its characters."""
-    parts = list(map(_normal_char, raw))
-    lengths = np.fromiter(map(len, parts), np.int64, len(parts))
-    return "".join(parts), np.repeat(np.arange(len(raw), dtype=np.int64), lengths)
+    """The normalised text of a page and the raw offset of each of its characters.
+
+    Each distinct character is normalised once (into none, one or more characters); the
+    page is then mapped in numpy.
+    """
+    table = {c: _normal_char(c) for c in set(raw)}
+    chars = np.array([ord(c) for c in table], dtype=np.uint32)
+    order = np.argsort(chars)
+    pool = np.frombuffer("".join(table.values()).encode("utf-32-le"), np.uint32)
+    sizes = np.fromiter(map(len, table.values()), np.int64, len(table))
+    starts, sizes = (np.cumsum(sizes) - sizes)[order], sizes[order]
+    at = np.searchsorted(chars[order], np.frombuffer(raw.encode("utf-32-le"), np.uint32))
+    n = sizes[at]
+    offsets = np.repeat(np.arange(len(raw), dtype=np.int64), n)
+    within = np.arange(len(offsets)) - np.repeat(np.cumsum(n) - n, n)
+    return pool[np.repeat(starts[at], n) + within].tobytes().decode("utf-32-le"), offsets
 
 
 class _Staging:
@@ -519,26 +515,22 @@ def _kept_copy(text: str, norm: str, offsets: np.ndarray, dropped: list[tuple[in
 
 
 def _add_dropped(groups: _Staging, con) -> None:
-    """Group each copy the parser dropped with the copy it kept, a page at a time.
-
-    The pages stream through a second connection, so the staged rows can be written as they
-    come; it reads nothing this refresh changes.
-    """
-    reader = con.cursor()
-    try:
-        batches = reader.sql(_PAGES_WITH_DROPPED_COPIES).fetch_arrow_reader(CHUNK)
-        rows = (row for batch in batches for row in batch.to_pylist())
-        for n, (fid, page) in enumerate(groupby(rows, key=itemgetter("file_id")), 1):
-            raw, *parts = page
-            copies, paras = [], []
-            for row in parts:
-                (copies if row["part"] == 1 else paras).append(row)
-            _add_page_dropped(groups, fid, copies, raw["text"], paras)
-            if n % PAGE_CHUNK == 0:
-                groups.flush()
+    """Group each copy the parser dropped with the copy it kept, a chunk of pages at a time."""
+    by_page: dict[str, list[dict]] = {}
+    for copy in _dicts(con, _DROPPED_COPIES):
+        by_page.setdefault(copy["file_id"], []).append(copy)
+    files = list(by_page)
+    for at in range(0, len(files), PAGE_CHUNK):
+        chunk = files[at : at + PAGE_CHUNK]
+        raw = _by_key(con, _RAW_TEXTS, chunk)
+        by_file: dict[str, list[dict]] = {}
+        for p in _dicts(
+            con, _PARAGRAPHS_WITH_TEXT.format(where="AND file_id IN (SELECT unnest(?))"), [chunk]
+        ):
+            by_file.setdefault(p["file_id"], []).append(p)
+        for fid in chunk:
+            _add_page_dropped(groups, fid, by_page[fid], raw.pop(fid), by_file.get(fid, []))
         groups.flush()
-    finally:
-        reader.close()
 
 
 def _add_page_dropped(
@@ -590,11 +582,7 @@ def _add_spans(groups: _Staging, con) -> int:
         found += [(paras[s.index], s) for s in repeated_spans([p["text"] for p in paras])]
     for at in range(0, len(found), CHUNK):
         spans = found[at : at + CHUNK]
-        raw = _by_key(
-            con,
-            "SELECT file_id, raw_text FROM dim_source_file WHERE file_id IN (SELECT unnest(?))",
-            sorted({p["file_id"] for p, _ in spans}),
-        )
+        raw = _by_key(con, _RAW_TEXTS, sorted({p["file_id"] for p, _ in spans}))
         for p, s in spans:
             _add_span(groups, p, s, raw[p["file_id"]])
         groups.flush()

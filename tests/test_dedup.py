@@ -149,3 +149,15 @@ def test_reprint_on_another_page_joins_a_warehouse_group(tmp_path, seeds_copy, p
     ingest(seeds=str(seeds_copy), db=str(db), reports=str(tmp_path / "reports"))
     scopes = rows(db, "SELECT scope, n_files FROM dq_duplicate_group WHERE kind = 'paragraph'")
     assert ("warehouse", 2) in scopes
+
+
+def test_normal_map_places_each_normalised_character():
+    """The page-to-normalised map, vectorised or (for expanding characters) not."""
+    from newsetl.textnorm import normalize_text
+
+    for raw in ("ＡＢ　本报讯 c\td", "ﬁle ½ 本报"):
+        norm, offsets = dedup._normal_map(raw)
+        assert norm == "".join(normalize_text(c) for c in raw)
+        assert len(offsets) == len(norm)
+        assert all(norm[i] in normalize_text(raw[o]) for i, o in enumerate(offsets.tolist()))
+        assert offsets.tolist() == sorted(offsets.tolist())
