@@ -71,13 +71,16 @@ def corpus(root: Path, target_mb: int, seed: int = 0) -> Path:
 class PeakMemory:
     """Peak resident memory of this process and its worker processes, sampled in a thread.
 
+    The sum of RSS counts the pages the processes share (libraries) once per process; the
+    sum of PSS splits them between the processes, so it is the memory the run takes.
     Prefect's temporary API server, also a child of this process, is left out.
     """
 
     def __init__(self) -> None:
-        self.peak = 0  # the sum over the processes
-        self.flow_peak = 0  # this process alone
-        self.worker_peak = 0  # the largest worker process
+        self.peak = 0  # the sum of RSS over the processes
+        self.pss_peak = 0  # the sum of PSS over the processes
+        self.flow_peak = 0  # this process alone (RSS)
+        self.worker_peak = 0  # the largest worker process (RSS)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -92,14 +95,16 @@ class PeakMemory:
     def _sample(self) -> None:
         me = psutil.Process()
         while True:
-            flow = me.memory_info().rss
+            flow = me.memory_full_info()
             workers = []
             for proc in me.children(recursive=True):
                 try:
                     if _is_worker(proc):
-                        workers.append(proc.memory_info().rss)
+                        workers.append(proc.memory_full_info())
                 except psutil.Error:
                     continue
+            self.pss_peak = max(self.pss_peak, flow.pss + sum(w.pss for w in workers))
+            flow, workers = flow.rss, [w.rss for w in workers]
             self.peak = max(self.peak, flow + sum(workers))
             self.flow_peak = max(self.flow_peak, flow)
             self.worker_peak = max(self.worker_peak, *workers, 0)
@@ -137,6 +142,7 @@ def run_size(
         extra={
             "db_mb": db.stat().st_size / MB,
             "rerun_unchanged": again["counts"]["unchanged"],
+            "peak_pss_mb": memory.pss_peak / MB,
             "flow_peak_mb": memory.flow_peak / MB,
             "worker_peak_mb": memory.worker_peak / MB,
         },

@@ -96,6 +96,8 @@ def print_result(result) -> None:
         f"{result.peak_rss_mb:.0f}",
         f"({result.extra['flow_peak_mb']:.0f}, {result.extra['worker_peak_mb']:.0f})",
     )
+    pss = f"{result.extra['peak_pss_mb']:.0f}"
+    table.add_row("peak PSS (MB): flow + workers, shared pages split", pss, "")
     table.add_row(
         f"re-run, {result.extra['rerun_unchanged']:.0f} files unchanged",
         f"{result.rerun_seconds:.2f}",

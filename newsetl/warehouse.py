@@ -21,7 +21,7 @@ STORAGE_COMPATIBILITY = "v1.0.0"
 # own default is 80 % of the machine's memory, which its block cache fills as the
 # warehouse grows.
 MEMORY_ENV = "NEWSETL_DUCKDB_MEMORY"
-DEFAULT_MEMORY = "1GB"
+DEFAULT_MEMORY = "512MB"
 
 # Tables whose rows belong to one file version, children before parents.
 FILE_TABLES = (

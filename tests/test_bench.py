@@ -32,6 +32,7 @@ def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_
     for stage in ("decode_parse", "segment", "validate", "load", "checks", "report"):
         assert size["stages"][stage] > 0, stage
     assert size["peak_rss_mb"] > 50 and size["mb_per_s"] > 0
+    assert 50 < size["extra"]["peak_pss_mb"] <= size["peak_rss_mb"]
 
 
 def test_bench_keeps_its_corpus(tmp_path):
