@@ -137,8 +137,8 @@ def query(
     from newsetl import warehouse
 
     try:
-        con = warehouse.connect(db, read_only=True)
-        df = con.execute(sql).df()
+        with warehouse.connection(db, read_only=True) as con:
+            df = con.execute(sql).df()
     except (warehouse.WarehouseError, duckdb.Error) as exc:
         raise fail(str(exc).splitlines()[0]) from None
     if format is Format.csv:
