@@ -7,10 +7,13 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from newsetl.runtime import LocalAPI
 
 DEFAULT_DB = Path("warehouse/news.duckdb")
 
@@ -55,19 +58,16 @@ def run(
     ] = None,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
-    from newsetl.runtime import configure_prefect
+    from newsetl.runtime import start_prefect
 
     if not seeds.is_dir():
         raise fail(f"The page folder {seeds} does not exist.")
     started = time.monotonic()
-    ephemeral = configure_prefect()
+    api = start_prefect()
     with console.status("Loading Prefect…"):
         from flows.ingest import run_ingest
-    if ephemeral:
-        console.print(
-            "Starting Prefect's temporary local API (10-25 s; set PREFECT_API_URL to use a "
-            "running server instead)…"
-        )
+    if api:
+        wait_for_local_api(api)
     from newsetl.lock import WarehouseBusy
 
     try:
@@ -82,6 +82,17 @@ def run(
     print_summary(summary, time.monotonic() - started)
     if summary["status"] != "completed":
         raise fail(f"Data-quality errors: {summary['checks']['errors']} error-level checks failed.")
+
+
+def wait_for_local_api(api: LocalAPI) -> None:
+    """Wait for the local Prefect API started with the command, or exit with why it failed."""
+    with console.status(
+        "Starting Prefect's local API (set PREFECT_API_URL to use a running server instead)…"
+    ):
+        try:
+            api.wait()
+        except (TimeoutError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
 
 
 def print_summary(summary: dict, wall: float) -> None:

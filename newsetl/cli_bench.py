@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsetl.cli import console, fail
+from newsetl.cli import console, fail, wait_for_local_api
 
 
 def bench(
@@ -33,7 +33,7 @@ def bench(
     ] = False,
 ) -> None:
     """Ingest generated corpora into fresh warehouses; print MB/s, stages, memory, re-run time."""
-    from newsetl.runtime import configure_prefect
+    from newsetl.runtime import start_prefect
 
     try:
         targets = [int(s) for s in sizes.split(",") if s.strip()]
@@ -41,11 +41,12 @@ def bench(
         raise fail(f"--sizes takes whole numbers of MB, like 10,100 (not {sizes!r}).") from None
     if not targets or min(targets) < 1:
         raise fail("--sizes needs at least one size of 1 MB or more.")
-    if configure_prefect():
-        console.print("Starting Prefect's temporary local API (10-25 s)…")
+    api = start_prefect()
     with console.status("Loading Prefect…"):
         from flows.ingest import run_ingest
         from newsetl import bench as b
+    if api:
+        wait_for_local_api(api)
 
     def ingest(pages: Path, db: Path, reports: Path) -> dict:
         return run_ingest(

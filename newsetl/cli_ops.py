@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from newsetl.cli import DEFAULT_DB, DbOpt, OutOpt, SeedsOpt, console, fail
+from newsetl.cli import DEFAULT_DB, DbOpt, OutOpt, SeedsOpt, console, fail, wait_for_local_api
 
 
 def serve(
@@ -54,16 +54,16 @@ def watch(
     ] = None,
 ) -> None:
     """Ingest page files as they arrive in the folder, until stopped."""
-    from newsetl.runtime import configure_prefect
+    from newsetl.runtime import start_prefect
 
     if not seeds.is_dir():
         raise fail(f"The page folder {seeds} does not exist.")
-    ephemeral = configure_prefect()
+    api = start_prefect()
     with console.status("Loading Prefect…"):
         from flows.ingest import ingest
         from newsetl.inbox import Inbox, watch_inbox
-    if ephemeral:
-        console.print("Using Prefect's temporary local API (set PREFECT_API_URL to use a server).")
+    if api:
+        wait_for_local_api(api)
 
     def ingest_batch(batch: list[Path]) -> None:
         names = ", ".join(p.relative_to(inbox.folder).as_posix() for p in batch[:5])

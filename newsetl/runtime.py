@@ -1,8 +1,14 @@
-"""Process settings applied before Prefect is imported."""
+"""Process settings applied before Prefect is imported, and Prefect's local API."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 PREFECT_DEFAULTS = {
     # No telemetry: the machines this runs on often have no internet.
@@ -22,3 +28,69 @@ def configure_prefect() -> bool:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     return not os.environ.get("PREFECT_API_URL")
+
+
+# What Prefect sets for the temporary server it starts itself: no UI, and only the services
+# a temporary server runs (task-run recording, events), not the scheduler and the others.
+_LOCAL_API_ENV = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+}
+
+
+class LocalAPI:
+    """Prefect's temporary local API for one command, started before Prefect is imported.
+
+    It is the server Prefect starts by itself when no PREFECT_API_URL is set (Prefect's app,
+    its database under PREFECT_HOME), launched first: it boots in its own process while this
+    one imports the pipeline, and this process never imports the server's code. Prefect
+    finds it through PREFECT_API_URL; it stops when this process exits, after Prefect has
+    flushed its logs and events to it.
+    """
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        command = [sys.executable, "-m", "uvicorn", "--factory"]
+        command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--log-level", "error", "--lifespan", "on"]
+        self.process = subprocess.Popen(command, env={**os.environ, **_LOCAL_API_ENV})
+        os.environ["PREFECT_API_URL"] = self.url
+        atexit.register(self.stop)  # registered before Prefect's own handlers, so run after
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the server answers; raise if it exits or takes too long."""
+        if timeout is None:
+            timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        deadline = time.monotonic() + timeout
+        while (code := self.process.poll()) is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Prefect's local API did not answer within {timeout:.0f} s.")
+            time.sleep(0.1)
+        raise RuntimeError(f"Prefect's local API exited with code {code} before it answered.")
+
+    def stop(self) -> None:
+        """Stop the server (a no-op once stopped)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if os.environ.get("PREFECT_API_URL") == self.url:
+            del os.environ["PREFECT_API_URL"]
+
+
+def start_prefect() -> LocalAPI | None:
+    """Apply newsetl's Prefect defaults and, when no API server is set, start a local one."""
+    return LocalAPI() if configure_prefect() else None

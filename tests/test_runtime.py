@@ -1,0 +1,35 @@
+"""Prefect's local API started with a command: a real server, stopped when the command ends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import psutil
+
+COMMAND = """
+from newsetl.runtime import start_prefect
+api = start_prefect()
+from prefect import flow
+api.wait(300)
+
+@flow
+def answer() -> int:
+    return 42
+
+print(answer(), api.url, api.process.pid)
+"""
+
+
+def test_local_api_serves_the_command_and_stops_with_it(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # its own database, created on start
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    value, url, pid = done.stdout.split()[-3:]
+    assert value == "42" and url.startswith("http://127.0.0.1:") and url.endswith("/api")
+    assert (tmp_path / "prefect" / "prefect.db").exists()  # the run was recorded there
+    assert not psutil.pid_exists(int(pid))
