@@ -35,7 +35,9 @@ RUNNERS = ("local", "dask")
 def prefetch() -> threading.Thread:
     """Load the segmenter's dictionaries and the checks library in a background thread.
 
-    Started before the flow, this overlaps with the start of Prefect's temporary API.
+    Started before the flow of a run that processes its pages in this process (one batch),
+    this overlaps with the flow's start; a larger run leaves both to its workers and its
+    quality stage, rather than hold them in memory beside its loads.
     """
 
     def load() -> None:
@@ -211,7 +213,8 @@ def run_ingest(
     """
     if runner not in RUNNERS:
         raise ValueError(f"Unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}.")
-    prefetch()
+    if runner == "local" and len(pipeline.page_files(Path(seeds))) <= batch_size:
+        prefetch()
     if runner == "local":
         return ingest(seeds, db, reports, batch_size, workers, quality_stage=quality_stage)
     from prefect.settings import PREFECT_API_URL

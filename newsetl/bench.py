@@ -81,6 +81,7 @@ class PeakMemory:
         self.pss_peak = 0  # the sum of PSS over the processes
         self.flow_peak = 0  # this process alone (RSS)
         self.worker_peak = 0  # the largest worker process (RSS)
+        self.peak_at = self.flow_peak_at = 0.0  # seconds after the start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -94,6 +95,7 @@ class PeakMemory:
 
     def _sample(self) -> None:
         me = psutil.Process()
+        started = time.monotonic()
         while True:
             flow = me.memory_full_info()
             workers = []
@@ -105,8 +107,10 @@ class PeakMemory:
                     continue
             self.pss_peak = max(self.pss_peak, flow.pss + sum(w.pss for w in workers))
             flow, workers = flow.rss, [w.rss for w in workers]
-            self.peak = max(self.peak, flow + sum(workers))
-            self.flow_peak = max(self.flow_peak, flow)
+            if flow + sum(workers) > self.peak:
+                self.peak, self.peak_at = flow + sum(workers), time.monotonic() - started
+            if flow > self.flow_peak:
+                self.flow_peak, self.flow_peak_at = flow, time.monotonic() - started
             self.worker_peak = max(self.worker_peak, *workers, 0)
             if self._stop.wait(SAMPLE_SECONDS):
                 return
@@ -143,7 +147,9 @@ def run_size(
             "db_mb": db.stat().st_size / MB,
             "rerun_unchanged": again["counts"]["unchanged"],
             "peak_pss_mb": memory.pss_peak / MB,
+            "peak_at_s": memory.peak_at,
             "flow_peak_mb": memory.flow_peak / MB,
+            "flow_peak_at_s": memory.flow_peak_at,
             "worker_peak_mb": memory.worker_peak / MB,
         },
     )

@@ -22,6 +22,7 @@ from newsetl import __version__, keys, warehouse
 from newsetl.decode import DecodeError, decode_bytes
 from newsetl.parsing import parse_page
 from newsetl.quality import CheckSummary
+from newsetl.runtime import return_free_memory
 from newsetl.tables import Batch, SourceFile, add_page
 from newsetl.validate import Rejection, validate
 
@@ -81,6 +82,7 @@ class BatchResult:
     def release(self) -> None:
         """Drop the rows once loaded (Prefect's future keeps this object until a full GC)."""
         self.frames, self.outcomes, self.quarantine = {}, [], []
+        return_free_memory()
 
 
 # A page small enough to process in milliseconds once everything is loaded.
@@ -135,6 +137,7 @@ def process_batch(
     folder: Path, entries: list[FileEntry], run_id: str, changed: frozenset[str] = frozenset()
 ) -> BatchResult:
     """Decode, parse, segment and validate a batch of files; never raises on bad input."""
+    return_free_memory()  # what the previous batch of this process left
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     batch = Batch()
     seconds: Counter[str] = Counter()
