@@ -32,21 +32,29 @@ LOCK_WAIT_SECONDS = 60
 RUNNERS = ("local", "dask")
 
 
-def prefetch() -> threading.Thread:
+_prefetched: threading.Thread | None = None
+
+
+def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "local") -> None:
     """Load the segmenter's dictionaries and the checks library in a background thread.
 
-    Started before the flow of a run that processes its pages in this process (one batch),
-    this overlaps with the flow's start; a larger run leaves both to its workers and its
-    quality stage, rather than hold them in memory beside its loads.
+    Only for a run that processes its pages in this process (one batch, locally): started
+    before the flow, or before the Prefect API answers, the loading overlaps with that wait.
+    A larger run leaves both to its workers and its quality stage, rather than hold them in
+    memory beside its loads. Started once per process.
     """
+    global _prefetched
+    if _prefetched is not None or runner != "local":
+        return
+    if len(pipeline.page_files(Path(seeds))) > batch_size:
+        return
 
     def load() -> None:
         pipeline.warm_up()
         import great_expectations  # noqa: F401
 
-    thread = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
-    thread.start()
-    return thread
+    _prefetched = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
+    _prefetched.start()
 
 
 def default_workers() -> int:
@@ -213,8 +221,7 @@ def run_ingest(
     """
     if runner not in RUNNERS:
         raise ValueError(f"Unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}.")
-    if runner == "local" and len(pipeline.page_files(Path(seeds))) <= batch_size:
-        prefetch()
+    prefetch(seeds, batch_size, runner)
     if runner == "local":
         return ingest(seeds, db, reports, batch_size, workers, quality_stage=quality_stage)
     from prefect.settings import PREFECT_API_URL

@@ -63,9 +63,13 @@ def run(
     if not seeds.is_dir():
         raise fail(f"The page folder {seeds} does not exist.")
     started = time.monotonic()
-    api = start_prefect()
+    try:
+        api = start_prefect(runner)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     with console.status("Loading Prefect…"):
-        from flows.ingest import run_ingest
+        from flows.ingest import prefetch, run_ingest
+    prefetch(str(seeds), batch_size, runner)  # while the local API boots
     if api:
         wait_for_local_api(api)
     from newsetl.lock import WarehouseBusy

@@ -41,7 +41,10 @@ def bench(
         raise fail(f"--sizes takes whole numbers of MB, like 10,100 (not {sizes!r}).") from None
     if not targets or min(targets) < 1:
         raise fail("--sizes needs at least one size of 1 MB or more.")
-    api = start_prefect()
+    try:
+        api = start_prefect(runner)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     with console.status("Loading Prefect…"):
         from flows.ingest import run_ingest
         from newsetl import bench as b

@@ -208,7 +208,9 @@ class _Totals:
         }
 
 
-def _validate(context, source, con, spec: dict[str, Any], run: _Pass, chunk_rows: int):
+def _validate(
+    context, source, con, spec: dict[str, Any], run: _Pass, chunk_rows: int
+) -> list[tuple[int, _Totals]]:
     """Validate one pass chunk by chunk; the totals of each of its expectations, by index."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
@@ -234,7 +236,7 @@ def _validate(context, source, con, spec: dict[str, Any], run: _Pass, chunk_rows
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         for r in next(iter(outcome.run_results.values())).results:
             totals[r.expectation_config.id][1].add(r)
-    return totals.values()
+    return list(totals.values())
 
 
 def run_checks(

@@ -99,6 +99,17 @@ class LocalAPI:
             del os.environ["PREFECT_API_URL"]
 
 
-def start_prefect() -> LocalAPI | None:
-    """Apply newsetl's Prefect defaults and, when no API server is set, start a local one."""
-    return LocalAPI() if configure_prefect() else None
+def start_prefect(runner: str = "local") -> LocalAPI | None:
+    """Apply newsetl's Prefect defaults and, when no API server is set, start a local one.
+
+    Dask workers report to the API, and cannot reach one on this machine's loopback: the
+    Dask runner needs a server set, and raises ValueError without one.
+    """
+    if not configure_prefect():
+        return None
+    if runner == "dask":
+        raise ValueError(
+            "The Dask runner needs a Prefect server its workers can reach: start one "
+            "(`prefect server start`) and set PREFECT_API_URL."
+        )
+    return LocalAPI()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import psutil
+import pytest
 
 COMMAND = """
 from newsetl.runtime import start_prefect
@@ -33,3 +34,13 @@ def test_local_api_serves_the_command_and_stops_with_it(tmp_path):
     assert value == "42" and url.startswith("http://127.0.0.1:") and url.endswith("/api")
     assert (tmp_path / "prefect" / "prefect.db").exists()  # the run was recorded there
     assert not psutil.pid_exists(int(pid))
+
+
+def test_the_dask_runner_needs_a_server_it_can_reach(monkeypatch):
+    from newsetl.runtime import start_prefect
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with pytest.raises(ValueError, match="PREFECT_API_URL"):
+        start_prefect("dask")
+    monkeypatch.setenv("PREFECT_API_URL", "http://scheduler-host:4200/api")
+    assert start_prefect("dask") is None
