@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +48,15 @@ _LOCAL_API_ENV = {
 }
 
 
+_PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
+
+
+def _die_with_parent() -> None:
+    """In a child process: be sent SIGTERM when the parent dies, even when it is killed."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux only
+        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class LocalAPI:
     """Prefect's temporary local API for one command, started before Prefect is imported.
 
@@ -54,7 +64,7 @@ class LocalAPI:
     its database under PREFECT_HOME), launched first: it boots in its own process while this
     one imports the pipeline, and this process never imports the server's code. Prefect
     finds it through PREFECT_API_URL; it stops when this process exits, after Prefect has
-    flushed its logs and events to it.
+    flushed its logs and events to it, and is terminated if this process is killed.
     """
 
     def __init__(self) -> None:
@@ -65,7 +75,9 @@ class LocalAPI:
         command = [sys.executable, "-m", "uvicorn", "--factory"]
         command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1"]
         command += ["--port", str(port), "--log-level", "error", "--lifespan", "on"]
-        self.process = subprocess.Popen(command, env={**os.environ, **_LOCAL_API_ENV})
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **_LOCAL_API_ENV}, preexec_fn=_die_with_parent
+        )
         os.environ["PREFECT_API_URL"] = self.url
         atexit.register(self.stop)  # registered before Prefect's own handlers, so run after
 

@@ -44,3 +44,24 @@ def test_the_dask_runner_needs_a_server_it_can_reach(monkeypatch):
         start_prefect("dask")
     monkeypatch.setenv("PREFECT_API_URL", "http://scheduler-host:4200/api")
     assert start_prefect("dask") is None
+
+
+STARTS_AND_SLEEPS = """
+import time
+from newsetl.runtime import start_prefect
+print(start_prefect().process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_local_api_dies_with_a_killed_command(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    command = subprocess.Popen(
+        [sys.executable, "-c", STARTS_AND_SLEEPS], env=env, stdout=subprocess.PIPE, text=True
+    )
+    server = psutil.Process(int(command.stdout.readline()))
+    command.kill()  # SIGKILL: no exit handler runs
+    command.wait()
+    server.wait(timeout=30)
+    assert not server.is_running()
