@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections import Counter, deque
+from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -44,9 +45,7 @@ def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "lo
     memory beside its loads. Started once per process.
     """
     global _prefetched
-    if _prefetched is not None or runner != "local":
-        return
-    if len(pipeline.page_files(Path(seeds))) > batch_size:
+    if _prefetched is not None or runner != "local" or not _one_batch(Path(seeds), batch_size):
         return
 
     def load() -> None:
@@ -55,6 +54,12 @@ def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "lo
 
     _prefetched = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
     _prefetched.start()
+
+
+def _one_batch(folder: Path, batch_size: int) -> bool:
+    """Whether the folder holds at most one batch of files (it looks at no more than that)."""
+    files = (p for p in folder.rglob("*") if p.is_file())
+    return sum(1 for _ in islice(files, batch_size + 1)) <= batch_size
 
 
 def default_workers() -> int:

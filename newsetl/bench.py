@@ -73,7 +73,7 @@ class PeakMemory:
 
     The sum of RSS counts the pages the processes share (libraries) once per process; the
     sum of PSS splits them between the processes, so it is the memory the run takes.
-    Prefect's temporary API server, also a child of this process, is left out.
+    Prefect's local API server, also a child of this process, is left out.
     """
 
     def __init__(self) -> None:
