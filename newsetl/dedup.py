@@ -400,7 +400,7 @@ class _Staging:
     def flush(self) -> None:
         """Move the staged rows into DuckDB."""
         for table, rows in (("_dup_staged", self.members), ("_dup_text", self.texts)):
-            _insert(self.con, table, rows)
+            warehouse.insert_rows(self.con, table, rows)
             rows.clear()
 
 
@@ -476,17 +476,6 @@ _INSERT_MEMBERS = """
 """
 
 
-def _insert(con, table: str, rows: list[dict]) -> None:
-    """Append dict rows to a table by column name (nothing for no rows)."""
-    import pyarrow as pa
-
-    if rows:
-        con.register("_rows", pa.Table.from_pylist(rows))
-        columns = ", ".join(rows[0])
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows")
-        con.unregister("_rows")
-
-
 def _member(role: str, p: dict | None, file_id: str, start: int, end: int, **extra) -> dict:
     return {
         "role": role,
@@ -517,14 +506,14 @@ def _kept_copy(text: str, norm: str, offsets: np.ndarray, dropped: list[tuple[in
 def _add_dropped(groups: _Staging, con) -> None:
     """Group each copy the parser dropped with the copy it kept, a chunk of pages at a time."""
     by_page: dict[str, list[dict]] = {}
-    for copy in _dicts(con, _DROPPED_COPIES):
+    for copy in warehouse.dict_rows(con, _DROPPED_COPIES):
         by_page.setdefault(copy["file_id"], []).append(copy)
     files = list(by_page)
     for at in range(0, len(files), PAGE_CHUNK):
         chunk = files[at : at + PAGE_CHUNK]
         raw = _by_key(con, _RAW_TEXTS, chunk)
         by_file: dict[str, list[dict]] = {}
-        for p in _dicts(
+        for p in warehouse.dict_rows(
             con, _PARAGRAPHS_WITH_TEXT.format(where="AND file_id IN (SELECT unnest(?))"), [chunk]
         ):
             by_file.setdefault(p["file_id"], []).append(p)
@@ -608,12 +597,6 @@ def _add_span(groups: _Staging, p: dict, s: RepeatedSpan, page: str) -> None:
 def _by_key(con, sql: str, keys: list[str]) -> dict[str, str]:
     """Rows of a two-column query over a list of keys, as a dict (none for no keys)."""
     return dict(con.execute(sql, [keys]).fetchall()) if keys else {}
-
-
-def _dicts(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def _fill_signatures(con) -> int:
@@ -706,7 +689,7 @@ def refresh(con) -> DuplicateCounts:
         con.execute(_KEPT)
         con.execute(_INSERT_GROUPS)
         con.execute(_INSERT_MEMBERS)
-        _insert(con, "dq_near_duplicate", near)
+        warehouse.insert_rows(con, "dq_near_duplicate", near)
         n_groups, n_members = con.execute(
             "SELECT count(DISTINCT group_id), count(*) FROM _dup_kept"
         ).fetchone()

@@ -273,10 +273,7 @@ def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) 
         }
         for p in plan.removed
     ]
-    if rows:
-        con.register("_outcomes", pa.Table.from_pylist(rows))
-        con.execute("INSERT INTO etl_file_outcome SELECT * FROM _outcomes")
-        con.unregister("_outcomes")
+    warehouse.insert_rows(con, "etl_file_outcome", rows)
 
 
 def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary | None:

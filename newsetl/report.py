@@ -46,12 +46,6 @@ PALETTE = (
 )
 
 
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def anchor(key: str | None) -> str:
     """An HTML id / file name for a warehouse key (':' would read as a URL scheme)."""
     return (key or "").replace(":", "-")
@@ -61,10 +55,10 @@ def gather(db_path: str | Path) -> dict[str, Any]:
     """Everything the report shows, read with one read-only connection."""
     con = warehouse.connect(db_path, read_only=True)
     try:
-        runs = _rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
-        dq = _rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
+        runs = warehouse.dict_rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
+        dq = warehouse.dict_rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
         results = (
-            _rows(
+            warehouse.dict_rows(
                 con,
                 "SELECT * FROM dq_result WHERE dq_run_id = ? ORDER BY success, severity, suite",
                 [dq[0]["dq_run_id"]],
@@ -74,7 +68,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         )
         for r in results:
             r["examples"] = json.loads(r["unexpected_examples"] or "[]")
-        anomalies = _rows(
+        anomalies = warehouse.dict_rows(
             con,
             f"""WITH listed AS (
                 SELECT an.*, f.path FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
@@ -91,7 +85,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             ORDER BY an.path, an.start_offset, an.anomaly_id""",
             [ANOMALIES_PER_TYPE],
         )
-        by_type = _rows(
+        by_type = warehouse.dict_rows(
             con,
             """SELECT an.type, an.severity, count(*) AS n,
                   least(count(*), ?) AS listed
@@ -99,27 +93,27 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             WHERE f.status = 'current' GROUP BY ALL ORDER BY n DESC, type""",
             [ANOMALIES_PER_TYPE],
         )
-        trend = _rows(
+        trend = warehouse.dict_rows(
             con,
             """SELECT r.dq_run_id, r.checked_at, c.type, c.n FROM dq_anomaly_count c
             JOIN dq_run r USING (dq_run_id) WHERE c.source = 'parser'
             AND r.dq_run_id IN (SELECT dq_run_id FROM dq_run ORDER BY checked_at DESC LIMIT 30)
             ORDER BY r.checked_at, c.type""",
         )
-        per_date = _rows(
+        per_date = warehouse.dict_rows(
             con,
             """SELECT d.date, count(*) AS n FROM fact_article a JOIN dim_date d USING (date_key)
             JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'
             GROUP BY d.date ORDER BY d.date""",
         )
-        per_page = _rows(
+        per_page = warehouse.dict_rows(
             con,
             """SELECT * FROM (SELECT f.file_id, f.path, f.n_items AS items
                 FROM dim_source_file f WHERE f.status = 'current'
                 ORDER BY f.n_items DESC, f.path LIMIT ?) ORDER BY path""",
             [PAGES_CHARTED],
         )
-        groups = _rows(
+        groups = warehouse.dict_rows(
             con,
             """WITH top AS (SELECT * FROM dq_duplicate_group
                 ORDER BY n_members DESC, group_id LIMIT ?)
@@ -131,7 +125,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             GROUP BY ALL ORDER BY g.n_members DESC, g.group_id""",
             [GROUPS_LISTED, MEMBERS_LISTED],
         )
-        near = _rows(
+        near = warehouse.dict_rows(
             con,
             """WITH top AS (SELECT * FROM dq_near_duplicate
                 ORDER BY similarity DESC, paragraph_a, paragraph_b LIMIT ?)
@@ -142,7 +136,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             ORDER BY n.similarity DESC, n.paragraph_a, n.paragraph_b""",
             [NEAR_LISTED],
         )
-        totals = _rows(
+        totals = warehouse.dict_rows(
             con,
             """SELECT (SELECT count(*) FROM dim_source_file WHERE status = 'current') AS files,
                       (SELECT count(*) FROM v_article) AS items,
@@ -289,7 +283,7 @@ def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
     con = warehouse.connect(db_path, read_only=True)
     try:
         marks = _by_file(
-            _rows(
+            warehouse.dict_rows(
                 con,
                 """SELECT file_id, replace(anomaly_id, ':', '-') AS id, start_offset AS start,
                       end_offset AS "end", 'anomaly ' || severity AS kind,
@@ -307,7 +301,7 @@ def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
             )
         )
         items = _by_file(
-            _rows(
+            warehouse.dict_rows(
                 con,
                 """SELECT file_id, article_id, item_no, kind, title, start_offset,
                       replace(article_id, ':', '-') AS anchor

@@ -194,6 +194,22 @@ def load_files(
             con.unregister("_batch")
 
 
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of a query as dicts keyed by column name."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append dict rows to a table by column name (nothing for no rows)."""
+    if rows:
+        con.register("_rows", pa.Table.from_pylist(rows))
+        columns = ", ".join(rows[0])
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows")
+        con.unregister("_rows")
+
+
 def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
     """Flag files that disappeared from the folder; their rows leave the current views."""
     paths = sorted(paths)
