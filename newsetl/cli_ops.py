@@ -83,6 +83,16 @@ def watch(
         )
 
     stop = threading.Event()
+
+    def interrupted(*_: object) -> None:
+        """First Ctrl-C: finish the run under way, then stop. A second one stops at once."""
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    # A signal only sets the event, so it never lands inside Prefect's engine or its
+    # shutdown; watching ends within a tick, or after the run under way.
+    signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     timer = threading.Timer(timeout or 0, stop.set)
     if timeout is not None:

@@ -218,3 +218,26 @@ def test_watch_loads_a_slowly_written_page_once_and_survives_a_bad_file(folder, 
     )
     assert dict(bad)["quarantined"] == 1
     assert set(dict(bad)) <= {"quarantined", "unchanged"}
+
+
+def test_ctrl_c_during_a_run_lets_it_finish_then_stops(folder, tmp_path, api_env):
+    db = tmp_path / "wh" / "news.duckdb"
+    watcher = Watcher(
+        ["--seeds", str(folder), "--db", str(db), "--out", str(tmp_path / "reports"),
+         "--settle", "0.5", "--timeout", "300"],
+        api_env,
+    )  # fmt: skip
+    try:
+        watcher.wait_for("Watching ", timeout=120)
+        _write(folder / "page.txt", SEED_PAGE.read_bytes())
+        watcher.wait_for(BATCH_LINE, timeout=60)
+        watcher.proc.send_signal(signal.SIGINT)  # the run has just started
+        assert "1 loaded" in watcher.wait_for(RUN_LINE, timeout=180)
+        assert watcher.proc.wait(timeout=60) == 0
+        assert watcher.wait_for("Stopped watching", timeout=10).startswith(
+            "Stopped watching after 1 runs"
+        )
+    finally:
+        watcher.stop()
+    assert rows(db, "SELECT count(*) FROM dim_source_file WHERE path = 'page.txt'") == [(1,)]
+    assert rows(db, "SELECT status FROM etl_run") == [("completed",)]
