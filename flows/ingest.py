@@ -28,7 +28,7 @@ from flows.tasks import (
 from newsetl import pipeline, quality, warehouse
 from newsetl.lock import writer_lock
 
-DEFAULT_BATCH_SIZE = 100  # files: a worker holds about 0.15 GB of rows for them
+DEFAULT_BATCH_SIZE = 200
 LOCK_WAIT_SECONDS = 60
 RUNNERS = ("local", "dask")
 

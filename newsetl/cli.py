@@ -46,7 +46,7 @@ def run(
     seeds: SeedsOpt = Path("seeds"),
     db: DbOpt = DEFAULT_DB,
     out: OutOpt = Path("reports"),
-    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 100,
+    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
     workers: Annotated[
         int | None, typer.Option(help="Batches processed at once (default: one per core).")
     ] = None,

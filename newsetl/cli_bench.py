@@ -26,7 +26,7 @@ def bench(
     workers: Annotated[
         int | None, typer.Option(help="Batches processed at once (default: one per core).")
     ] = None,
-    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 100,
+    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the corpus generator.")] = 0,
     ingest_only: Annotated[
         bool, typer.Option(help="Leave out the checks and the report (time the ingest alone).")

@@ -15,7 +15,6 @@ from importlib import metadata
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from newsetl import __version__, keys, warehouse
@@ -26,6 +25,8 @@ from newsetl.runtime import return_free_memory
 from newsetl.tables import Batch, SourceFile, add_page
 from newsetl.validate import Rejection, validate
 
+# Files turned into rows at a time: a worker holds about 0.1 GB of rows for 50 files.
+CHUNK_FILES = 50
 # Stages whose seconds a run measures, in pipeline order.
 STAGES = ("scan", "decode_parse", "segment", "tables", "validate", "load", "checks", "report")
 LIBRARIES = ("prefect", "duckdb", "pandera", "great_expectations", "jieba", "rjieba", "pandas")
@@ -63,7 +64,7 @@ class ScanPlan:
 class BatchResult:
     """Parsed and validated rows of a batch of files, what was rejected, and the time it took."""
 
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pa.Table]  # validated rows by warehouse table
     outcomes: list[dict]
     quarantine: list[dict]
     seconds: Counter[str] = field(default_factory=Counter)  # by stage (STAGES)
@@ -76,7 +77,7 @@ class BatchResult:
         c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
         anomalies = self.frames.get("dq_anomaly")
         if anomalies is not None:
-            c.update(f"anomaly:{t}" for t in anomalies["type"])
+            c.update(f"anomaly:{t}" for t in anomalies.column("type").to_pylist())
         return c
 
     def release(self) -> None:
@@ -136,14 +137,40 @@ def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
 def process_batch(
     folder: Path, entries: list[FileEntry], run_id: str, changed: frozenset[str] = frozenset()
 ) -> BatchResult:
-    """Decode, parse, segment and validate a batch of files; never raises on bad input."""
-    return_free_memory()  # what the previous batch of this process left
+    """Decode, parse, segment and validate a batch of files; never raises on bad input.
+
+    The files are turned into rows CHUNK_FILES at a time, and each chunk's validated rows are
+    kept as Arrow tables: a worker holds one chunk's Python rows, never a whole batch's.
+    """
+    result = BatchResult({}, [], [])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    parts = [
+        _process_chunk(folder, entries[i : i + CHUNK_FILES], run_id, changed, now, result)
+        for i in range(0, len(entries), CHUNK_FILES)
+    ]
+    names = dict.fromkeys(name for part in parts for name in part)
+    result.frames = {
+        name: pa.concat_tables(
+            [part[name] for part in parts if name in part], promote_options="permissive"
+        )
+        for name in names
+    }
+    return result
+
+
+def _process_chunk(
+    folder: Path,
+    entries: list[FileEntry],
+    run_id: str,
+    changed: frozenset[str],
+    now: dt.datetime,
+    result: BatchResult,
+) -> dict[str, pa.Table]:
+    """Process a few files into `result` (outcomes, quarantine, seconds); return their rows."""
+    return_free_memory()  # what the previous chunk of this process left
     batch = Batch()
-    seconds: Counter[str] = Counter()
-    size = 0
-    outcomes: list[dict] = []
-    quarantine: list[dict] = []
+    seconds = result.seconds
+    outcomes, quarantine = result.outcomes, result.quarantine
 
     def reject(entry: FileEntry, stage: str, reason: str, **extra: str | None) -> None:
         quarantine.append(
@@ -167,7 +194,7 @@ def process_batch(
         try:
             started = time.perf_counter()
             data = (folder / entry.path).read_bytes()
-            size += len(data)
+            result.size_bytes += len(data)
             if hashlib.sha256(data).hexdigest() != entry.sha256:
                 raise DecodeError("the file changed while it was being read; it will be retried")
             text, encoding = decode_bytes(data)
@@ -199,6 +226,7 @@ def process_batch(
     started = time.perf_counter()
     batch.sign_paragraphs()
     frames = batch.frames()
+    del batch
     seconds["tables"] += time.perf_counter() - started
     started = time.perf_counter()
     frames, rejections = validate(frames)
@@ -232,8 +260,9 @@ def process_batch(
                 note = f"{len(by_file[fid])} rows rejected by checks"
             outcome = "changed" if entry.path in changed else "loaded"
             outcomes.append(_outcome(run_id, entry, fid, outcome, note))
+    tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
     seconds["validate"] += time.perf_counter() - started
-    return BatchResult(frames, outcomes, quarantine, seconds, size)
+    return tables
 
 
 def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, reason: str | None):
@@ -249,9 +278,7 @@ def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, r
 
 def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
     """Load a processed batch and its lineage rows in one transaction."""
-    tables = {
-        name: pa.Table.from_pandas(df, preserve_index=False) for name, df in result.frames.items()
-    }
+    tables = dict(result.frames)
     if result.outcomes:
         tables["etl_file_outcome"] = pa.Table.from_pylist(result.outcomes)
     if result.quarantine:

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from newsetl import warehouse
+from newsetl import pipeline, warehouse
 from tests.conftest import rows
 
 # Columns that say when and by which run a row was written, not what it holds.
@@ -196,6 +196,26 @@ def test_duckdb_cli_opens_the_warehouse(seeded_warehouse, tmp_path):
     assert out.stdout.split() == ["n", "41"]
     version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("v1.")
+
+
+def _load_directly(folder: Path, db: Path) -> pipeline.BatchResult:
+    """Scan, process as one batch and load a folder without Prefect; return the batch."""
+    with warehouse.connection(db) as con:
+        warehouse.migrate(con)
+        todo = pipeline.scan(folder, con).to_load
+        result = pipeline.process_batch(folder, todo, "chunks")
+        pipeline.load_batch(con, result)
+    return result
+
+
+def test_a_batch_processed_a_file_at_a_time_loads_the_same_rows(seeds_copy, tmp_path, monkeypatch):
+    (seeds_copy / "broken.txt").write_bytes(bytes(range(256)) * 40)
+    whole = _load_directly(seeds_copy, tmp_path / "whole.duckdb")
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 1)
+    chunked = _load_directly(seeds_copy, tmp_path / "chunked.duckdb")
+    assert chunked.counts() == whole.counts()
+    assert chunked.counts()["quarantined"] == 1
+    assert snapshot(tmp_path / "chunked.duckdb") == snapshot(tmp_path / "whole.duckdb")
 
 
 LOADER = """
