@@ -9,7 +9,6 @@ cluster the task runs on a Dask worker instead and processes its batch there.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -24,10 +23,7 @@ from newsetl import pipeline, warehouse
 # Every checkpoint rewrites the tables' last, partly filled row groups (about 3 s for
 # fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
 # share one connection and checkpoint every CHECKPOINT_EVERY of write-ahead log instead.
-# The loads only append, so they get half the usual DuckDB cap (unless the operator set one):
-# at 1 GB of pages that takes 0.17 GB off the flow's process and no time off the loads.
-CHECKPOINT_EVERY = "128MB"
-LOAD_MEMORY = "256MB"
+CHECKPOINT_EVERY = "256MB"
 
 _pool: ProcessPoolExecutor | None = None
 _writer: duckdb.DuckDBPyConnection | None = None
@@ -39,8 +35,6 @@ def held_warehouse(db: Path) -> Iterator[None]:
     global _writer
     con = warehouse.connect(db)
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
-    if not os.environ.get(warehouse.MEMORY_ENV):
-        con.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
     _writer = con
     try:
         yield
