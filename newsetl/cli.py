@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 import time
@@ -16,6 +17,17 @@ if TYPE_CHECKING:
     from newsetl.runtime import LocalAPI
 
 DEFAULT_DB = Path("warehouse/news.duckdb")
+
+
+def _flush_output() -> None:
+    """Write out stdout and stderr while the interpreter is still whole."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+# Registered first, so it runs after every other exit handler: a flush left to interpreter
+# teardown once failed (TypeError) and turned a finished run's exit code into 120.
+atexit.register(_flush_output)
 
 app = typer.Typer(
     help="ETL with data-quality checks for Chinese local-newspaper pages.",
