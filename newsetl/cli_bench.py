@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from newsetl.cli import console, fail, wait_for_local_api
+if TYPE_CHECKING:
+    from newsetl.bench import SizeResult
+
+T = TypeVar("T")
 
 
 def bench(
@@ -32,7 +38,11 @@ def bench(
         bool, typer.Option(help="Leave out the checks and the report (time the ingest alone).")
     ] = False,
 ) -> None:
-    """Ingest generated corpora into fresh warehouses; print MB/s, stages, memory, re-run time."""
+    """Ingest generated corpora into fresh warehouses; print MB/s, stages, memory, re-run time.
+
+    Each size is measured in a process of its own, as a run of that corpus would be.
+    """
+    from newsetl.cli import console, fail, wait_for_local_api
     from newsetl.runtime import start_prefect
 
     try:
@@ -45,29 +55,22 @@ def bench(
         api = start_prefect(runner)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    with console.status("Loading Prefect…"):
-        from flows.ingest import run_ingest
-        from newsetl import bench as b
     if api:
         wait_for_local_api(api)
+    from newsetl import bench as b
 
-    def ingest(pages: Path, db: Path, reports: Path) -> dict:
-        return run_ingest(
-            str(pages),
-            str(db),
-            str(reports),
-            batch_size,
-            workers,
-            runner=runner,
-            address=address,
-            quality_stage=not ingest_only,
-        )
-
+    options = {
+        "batch_size": batch_size,
+        "workers": workers,
+        "runner": runner,
+        "address": address,
+        "quality_stage": not ingest_only,
+    }
     results = []
     for mb in targets:
         with console.status(f"{mb} MB: generating the corpus (once) and ingesting it…"):
             try:
-                results.append(b.run_size(work, mb, ingest, seed))
+                results.append(in_fresh_process(measure_size, work, mb, seed, options))
             except ValueError as exc:
                 raise fail(str(exc)) from None
         print_result(results[-1])
@@ -76,7 +79,25 @@ def bench(
     console.print(f"Results written to {work / 'results.json'}")
 
 
-def print_result(result) -> None:
+def in_fresh_process(function: Callable[..., T], *args: object) -> T:
+    """Call `function` in a new (spawned) Python process and return its result."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def measure_size(work: Path, mb: int, seed: int, options: dict) -> SizeResult:
+    """Generate (or reuse) the corpus of `mb` MB and measure the flow on it (`bench.run_size`)."""
+    from flows.ingest import run_ingest
+    from newsetl.bench import run_size
+
+    def ingest(pages: Path, db: Path, reports: Path) -> dict:
+        return run_ingest(str(pages), str(db), str(reports), **options)
+
+    return run_size(work, mb, ingest, seed)
+
+
+def print_result(result: SizeResult) -> None:
     """One size's numbers as a table."""
     from rich.console import Console
     from rich.table import Table
