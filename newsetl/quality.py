@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -254,6 +255,8 @@ def run_checks(
     """
     import great_expectations as gx
 
+    # That module sets its own logger to INFO and announces every temporary docs folder.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     if docs_dir is not None:

@@ -168,6 +168,7 @@ def test_run_killed_while_writing_does_not_block_the_next(seeds_copy, tmp_path, 
     second = _newsetl_run(seeds_copy, db, {**api_env, WAIT_ENV: "0"})
     out = second.communicate(timeout=300)[0]
     assert second.returncode == 0, out
+    assert "| INFO" not in out  # the summary, not the libraries' chatter
     assert time.monotonic() - started < 120
     assert rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
     assert rows(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == [(5,)]

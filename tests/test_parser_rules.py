@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
         "爱心服务队到程庄村村民程全家",
         "构建共建共治共享的社会治理格局",
         "形成组织专找干事人、干事人不用分心找组织的氛围",
+        "只见一垄垄茶树郁郁葱葱",
+        "将一片片嫩芽采摘入篮",
     ],
 )
 def test_reduplication_not_flagged(text: str) -> None:
@@ -67,7 +69,9 @@ def test_dates() -> None:
     dated = resolve("2月23日至25日,会议举行。", "2021年要重点做好", "")
     assert (dated.text, dated.iso, dated.confidence) == ("2月23日至25日", "2021-02-23", 0.5)
     printed = resolve("2023年4月9日,会议举行。", "", "")
-    assert (printed.text, printed.iso, printed.confidence) == ("4月9日", "2023-04-09", 1.0)
+    assert (printed.text, printed.iso, printed.confidence) == ("2023年4月9日", "2023-04-09", 1.0)
+    ranged = resolve("决定自2023年5月10日至2023年6月30日封闭施工", "", "")
+    assert (ranged.text, ranged.iso) == ("2023年5月10日至2023年6月30日", "2023-05-10")
 
 
 @pytest.mark.parametrize(
@@ -208,3 +212,98 @@ def test_traditional_chars_flagged_one_by_one_on_each_line() -> None:
         ("議", "議 → 议"),
     ]
     assert all(raw[a.start : a.end] == a.excerpt for a in flags)
+
+
+def _items(text: str) -> list[dict]:
+    return parse_page(text).to_json()["items"]
+
+
+BODY = "该镇组织农机合作社对辖区680余台联合收割机进行检修保养，确保麦收期间机具不掉链子。"
+MORE = "近年来，该镇大力发展茶产业，种植茶园1.2万亩，带动2000余户群众增收。"
+
+
+@pytest.mark.parametrize(
+    ("byline", "where"),
+    [("文/图 本报记者 韩冰", "top"), ("本报记者 韩冰 文/图", "bottom")],
+)
+def test_bylines_on_a_line_of_their_own(byline: str, where: str) -> None:
+    """Without brackets, under the headline or after the body: the item's people either way."""
+    body = [byline, BODY, MORE] if where == "top" else [BODY, MORE, byline]
+    after = ["下一条新闻", "通讯员 张明", BODY]
+    text = "\n\n".join(["上一篇的结尾。（记者 李四）", "万亩茶园采茶忙", *body, *after])
+    items = _items(text)
+    assert [i["headline_lines"] for i in items] == [[], ["万亩茶园采茶忙"], ["下一条新闻"]]
+    assert (items[1]["reporters"], items[1]["photographers"]) == (["韩冰"], ["韩冰"])
+    assert items[1]["paragraphs"] == [BODY, MORE]
+    assert items[2]["correspondents"] == ["张明"]
+
+
+def test_column_heading_is_no_bare_byline() -> None:
+    text = "记者走基层\n\n本报讯（记者 王磊）5月8日，记者走进田间地头。"
+    [item] = _items(text)
+    assert item["headline_lines"] == ["记者走基层"] and item["reporters"] == ["王磊"]
+
+
+@pytest.mark.parametrize("credit", ["（通讯员 吕晓光 摄）", "(本报记者 李晓峰 摄)"])
+def test_bracketed_photo_credit_makes_a_photo_item(credit: str) -> None:
+    caption = "5月7日，在郏县安良镇农机服务中心，农机手正在检修联合收割机。"
+    for lines in ([caption, credit], [caption + credit]):
+        [item] = _items("农机“上岗” 助力“三夏”\n\n" + "\n\n".join(lines))
+        assert item["kind"] == "photo"
+        assert item["photographers"] == [credit.strip("()（）").split()[-2]]
+        assert item["reporters"] == item["correspondents"] == []
+
+
+def test_headline_with_a_short_label_and_a_colon() -> None:
+    text = "叶县：“小网格”撬动“大治理”\n\n本报讯（记者 韩冰）5月8日，网格员走进居民家中。"
+    [item] = _items(text)
+    assert item["headline_lines"] == ["叶县：“小网格”撬动“大治理”"]
+
+
+def test_agency_dispatch_is_a_dateline_that_dates_the_item() -> None:
+    text = (
+        "我省今年高考报名人数达131万\n\n"
+        "新华社郑州5月9日电（记者 桂娟 韩朝阳）记者9日从河南省教育厅获悉，报名人数为131万。"
+    )
+    [item] = _items(text)
+    assert item["dateline"] == "新华社郑州5月9日电（记者 桂娟 韩朝阳）"
+    assert item["reporters"] == ["桂娟", "韩朝阳"] and item["date_text"] == "5月9日"
+
+
+def test_continued_article_is_headless_not_truncated() -> None:
+    page = parse_page(f"（上接第一版）\n\n{BODY}\n\n会议强调，要统筹发展和安全。")
+    [item] = page.items
+    assert [p.text for p in item.paragraphs] == [BODY, "会议强调，要统筹发展和安全。"]
+    assert [a.type for a in item.anomalies] == ["headless_article"]
+
+
+def test_jump_to_another_page_is_no_truncation() -> None:
+    page = parse_page("城市建设\n\n本报讯（记者 张明）城市建设加快推进，居民生活\n\n（下转第三版）")
+    [item] = page.items
+    assert [p.text for p in item.paragraphs] == ["城市建设加快推进，居民生活"]
+    assert "truncated_article" not in [a.type for a in item.anomalies]
+
+
+def test_notice_with_list_items_and_a_signed_date() -> None:
+    text = "\n\n".join(
+        [
+            "关于建设路部分路段封闭施工的通告",
+            "因施工需要，决定对建设路实施全封闭施工。现将有关事项通告如下：",
+            "一、施工期间，禁止机动车通行。",
+            "二、请服从现场交通民警指挥。",
+            "特此通告。",
+            "平顶山市公安局交通管理支队",
+            "2023年5月8日",
+        ]
+    )
+    [item] = parse_page(text).items
+    assert item.headline_lines == ["关于建设路部分路段封闭施工的通告"]
+    assert [p[:2] for p in [p.text for p in item.paragraphs]] == [
+        "因施",
+        "一、",
+        "二、",
+        "特此",
+        "平顶",
+        "20",
+    ]
+    assert not [a for a in item.anomalies if a.type in ("broken_paragraph", "truncated_article")]

@@ -39,6 +39,8 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
     item.captions = [u.text for u in d.captions]
     item.paragraphs = [Paragraph(p.text, p.spans) for p in paras]
     lead = paras[0].text if paras else ""
+    if d.dateline:  # a dispatch head (`新华社郑州5月9日电`) dates the item
+        lead = f"{d.dateline.text}\n{lead}"
     date = resolve(lead, item.body, page)
     item.date_text, item.date = date.text, date.iso
     item.date_confidence, item.date_evidence = date.confidence, date.evidence
@@ -49,7 +51,9 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
             anomalies.append(
                 Anomaly("image_placeholder", u.start, u.end, u.text, "image not printed")
             )
-    ends_open = bool(paras) and not P.ends_sentence(paras[-1].text)
+    ends_open = bool(paras) and not (
+        P.ends_sentence(paras[-1].text) or P.DATE_ONLY.match(paras[-1].text)  # signed, dated
+    )
     first = paras[0].spans[0] if paras else None
     last = paras[-1].spans[-1] if paras else None
     anomalies.extend(truncation(page, d, first, last, ends_open))

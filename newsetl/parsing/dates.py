@@ -19,7 +19,7 @@ from functools import lru_cache
 
 _DATE = re.compile(
     r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
-    r"(?:至(?:\d{1,2}月)?\d{1,2}日)?"
+    r"(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?"
     r"(?:上午|下午|晚上|晚|早上|早晨|中午|凌晨|傍晚|夜间)?"
     r"(?:\d{1,2}[点时](?:\d{1,2}分|半)?)?"
 )
@@ -118,8 +118,7 @@ def resolve(lead: str, item_text: str, page_text: str) -> ResolvedDate:
     text = m.group(0)
     month, day = int(m.group(2)), int(m.group(3))
     if m.group(1):
-        text = text[len(m.group(1)) + 1 :]
-        return ResolvedDate(text, _iso(int(m.group(1)), month, day), 1.0, m.group(0))
+        return ResolvedDate(text, _iso(int(m.group(1)), month, day), 1.0, text)
     found = _year_from(year_evidence(page_text or item_text), month)
     if found is None:
         return ResolvedDate(text)

@@ -180,7 +180,18 @@ def truncation(
     """Bodies that start without their lead (split off or headless) or end mid-sentence."""
     out: list[Anomaly] = []
     starts_cut = d.split_from_suffix or (not d.headline and not d.dateline and not d.triangle)
-    if starts_cut and first is not None and d.is_article:
+    if d.continued and not d.headline and first is not None:
+        s, e = first
+        out.append(
+            Anomaly(
+                "headless_article",
+                s,
+                min(e, s + 24),
+                page[s : min(e, s + 24)],
+                "continued from another page without its headline",
+            )
+        )
+    elif starts_cut and first is not None and d.is_article:
         s, e = first
         out.append(
             Anomaly(
@@ -191,7 +202,7 @@ def truncation(
                 "body starts without its lead",
             )
         )
-    if ends_open and last is not None:
+    if ends_open and last is not None and not d.continues_elsewhere:
         s, e = last
         out.append(
             Anomaly(

@@ -137,6 +137,8 @@ class ParagraphBuilder:
                 continue
             item_norm += norm
             self._remember(norm, keys)
+            if P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
+                open_para = None  # a list item or a sign-off date is a paragraph of its own
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
                 self._flag(

@@ -66,6 +66,8 @@ def accidental_pair(text: str, i: int) -> bool:
         return False  # AABB: 实实在在, 家家户户
     if i >= 2 and text[i - 2] == text[i - 1] and text[i - 1] != a:
         return False  # the BB of AABB
+    if i >= 1 and text[i - 1] == "一" != a:
+        return False  # 一 and a doubled measure word: 一垄垄, 一片片, 一个个
     lo = max(0, i - 6)
     window = text[lo : i + 8]
     left = _token_at(window, i - lo)

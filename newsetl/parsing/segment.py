@@ -21,6 +21,7 @@ class Draft:
     credits: list[Unit] = field(default_factory=list)
     bylines: list[Unit] = field(default_factory=list)
     captions: list[Unit] = field(default_factory=list)
+    jumps: list[Unit] = field(default_factory=list)  # continued from / on another page
     triangle: bool = False
     closed: bool = False
     interleaved: bool = False
@@ -39,7 +40,18 @@ class Draft:
 
     def units(self) -> list[Unit]:
         head = [self.dateline] if self.dateline else []
-        return self.headline + head + self.frags + self.credits + self.bylines + self.captions
+        parts = self.frags + self.credits + self.bylines + self.captions + self.jumps
+        return self.headline + head + parts
+
+    @property
+    def continued(self) -> bool:
+        """Its body starts on another page (`上接第一版`)."""
+        return any(u.extra in ("上接", "接上") for u in self.jumps)
+
+    @property
+    def continues_elsewhere(self) -> bool:
+        """Its body goes on on another page (`下转第三版`)."""
+        return any(u.extra in ("下转", "转") for u in self.jumps)
 
 
 def _is_candidate(u: Unit) -> bool:
@@ -54,7 +66,7 @@ def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
     if j >= len(units):
         return j > i + 1 or not prev_open
     nxt = units[j]
-    if nxt.kind in ("dateline", "heading"):
+    if nxt.kind in ("dateline", "heading") or _leads_body(units, j):
         return True
     spaced = bool(P.SPACED_PHRASES.search(units[i].text))
     if (prev_open and not spaced) or not (spaced or P.DATE_LEAD.match(nxt.text)):
@@ -68,8 +80,20 @@ def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
     return False
 
 
-def _weak_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
-    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
+def _leads_body(units: list[Unit], j: int) -> bool:
+    """A byline on its own line with the body after it: the byline under a headline."""
+    return (
+        units[j].kind == "byline"
+        and j + 1 < len(units)
+        and units[j + 1].kind in ("text", "dateline")
+        and not _is_candidate(units[j + 1])
+    )
+
+
+def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = False) -> bool:
+    """Two of: the text before is closed, phrases spaced apart, a dated lead after, and
+    `fresh`: no item is open (the page starts, or the last item was signed off)."""
+    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text))) + int(fresh)
     nxt = units[i + 1] if i + 1 < len(units) else None
     score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
     return score >= 2
@@ -182,7 +206,8 @@ class Segmenter:
                 self._resume(target)
             self.units[i].kind = "intertitle"
             return False
-        return _weak_headline(self.units, i, prev_open)
+        fresh = self.cur is None or self.cur.closed
+        return _weak_headline(self.units, i, prev_open, fresh)
 
     def _headline_block(self, i: int) -> int:
         block: list[Unit] = []
@@ -204,6 +229,7 @@ class Segmenter:
         return (
             j >= len(self.units)
             or self.units[j].kind in ("dateline", "heading")
+            or _leads_body(self.units, j)
             or (_strong_headline(self.units, i, False) or _weak_headline(self.units, i, False))
         )
 
@@ -224,6 +250,8 @@ class Segmenter:
         elif u.kind == "caption":
             u.kind = "text"
             self._new().frags.append(u)
+        elif u.kind == "byline" and cur is not None and cur.headline and not cur.frags:
+            cur.bylines.append(u)  # under the headline: the body follows
         elif u.kind == "byline":
             feature = _open_feature(self.drafts)
             if cur is not None and cur.dateline and feature is not None:
@@ -232,6 +260,14 @@ class Segmenter:
             if cur is None:
                 cur = self._new()
             cur.bylines.append(u)
+            cur.closed = True
+        elif u.kind == "jump" and u.extra in ("上接", "接上"):
+            if cur is None or cur.frags or cur.closed or cur.dateline:
+                cur = self._new()
+            cur.jumps.append(u)
+        elif u.kind == "jump":
+            cur = cur or self._new()
+            cur.jumps.append(u)
             cur.closed = True
         elif u.kind == "intertitle":
             assert cur is not None
