@@ -1,6 +1,6 @@
 """The parser against hand-made gold: the five seed pages, and pages it was not written on.
 
-`tests/pages` holds six pages written and annotated after the parser, in other genres and
+`tests/pages` holds eleven pages written and annotated after the parser, in other genres and
 conventions (agency dispatches, notices, briefs, bare bylines, bracketed photo credits,
 jump lines): their scores bound how the parser does on pages nobody tuned it to.
 """

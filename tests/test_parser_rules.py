@@ -277,11 +277,13 @@ def test_continued_article_is_headless_not_truncated() -> None:
     assert [a.type for a in item.anomalies] == ["headless_article"]
 
 
-def test_jump_to_another_page_is_no_truncation() -> None:
+def test_jump_to_another_page_is_a_known_cut() -> None:
     page = parse_page("城市建设\n\n本报讯（记者 张明）城市建设加快推进，居民生活\n\n（下转第三版）")
     [item] = page.items
     assert [p.text for p in item.paragraphs] == ["城市建设加快推进，居民生活"]
-    assert "truncated_article" not in [a.type for a in item.anomalies]
+    assert [(a.type, a.detail) for a in item.anomalies] == [
+        ("truncated_article", "continues on another page")
+    ]
 
 
 def test_notice_with_list_items_and_a_signed_date() -> None:
@@ -307,3 +309,89 @@ def test_notice_with_list_items_and_a_signed_date() -> None:
         "20",
     ]
     assert not [a for a in item.anomalies if a.type in ("broken_paragraph", "truncated_article")]
+
+
+def test_indented_page_without_blank_lines() -> None:
+    """Indentation starts paragraphs; an unindented line goes on the one before; table
+    rows stay rows; the staff line belongs to no item."""
+    text = "\n".join(
+        [
+            "菜价连续三周回落",
+            "　　本报讯（记者 赵晓燕）记者5月12日从市价格监测中心了解到，蔬菜价格已连续三周回落。",
+            "　　具体来看，大白菜每斤1.20元，环比下降7.7%；西红柿每斤2.80元，环比",
+            "下降12.5%。",
+            "　　附：主要蔬菜价格",
+            "　　品种　　　　价格　　　　环比（%）",
+            "　　大白菜　　　1.20元　　　-7.7",
+            "责任编辑：王丽　美编：刘畅　校对：张勇",
+        ]
+    )
+    [item] = parse_page(text).items
+    assert item.headline_lines == ["菜价连续三周回落"]
+    assert [p.text[:4] for p in item.paragraphs] == [
+        "记者5月",
+        "具体来看",
+        "附：主要",
+        "品种　　",
+        "大白菜　",
+    ]
+    assert item.paragraphs[1].text.endswith("环比下降12.5%。")
+    assert [a.type for a in item.anomalies] == ["broken_paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("□本报记者 刘文清", {"reporters": ["刘文清"]}),
+        ("本报评论员", {}),
+        (
+            "本报记者 孙佳音　特约通讯员 何建平",
+            {"reporters": ["孙佳音"], "correspondents": ["何建平"]},
+        ),
+    ],
+)
+def test_more_byline_forms(line: str, people: dict) -> None:
+    text = f"上一篇的结尾。（记者 李四）\n\n莫让“僵尸车”霸占停车位\n\n{line}\n\n{BODY}"
+    item = _items(text)[1]
+    assert item["headline_lines"] == ["莫让“僵尸车”霸占停车位"]
+    for field in ("reporters", "correspondents"):
+        assert item[field] == people.get(field, [])
+    assert item["paragraphs"] == [BODY]
+
+
+def test_headline_asking_a_question() -> None:
+    text = f"上一篇的结尾。（记者 李四）\n\n小区门口的路灯何时能亮？\n\n记者 王磊\n\n{BODY}"
+    assert _items(text)[1]["headline_lines"] == ["小区门口的路灯何时能亮？"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "dateline", "reporters"),
+    [
+        ("本报5月13日讯（记者 王海涛）记者13日获悉，", "本报5月13日讯（记者 王海涛）", ["王海涛"]),
+        ("本报讯 记者/黄丽 通讯员/杜娟　近日，", "本报讯 记者/黄丽 通讯员/杜娟", ["黄丽"]),
+    ],
+)
+def test_more_dateline_forms(lead: str, dateline: str, reporters: list[str]) -> None:
+    [item] = _items(f"高温来袭 谨防中暑\n\n{lead}{BODY}")
+    assert (item["dateline"], item["reporters"]) == (dateline, reporters)
+    assert item["paragraphs"][0].startswith(lead[len(dateline) :].strip("　"))
+
+
+def test_photo_credit_with_a_slash() -> None:
+    text = "▲运动员在比赛中奋力拼搏。\n\n本报记者 马骁/摄"
+    [item] = _items(text)
+    assert (item["kind"], item["photographers"]) == ("photo", ["马骁"])
+
+
+def test_a_short_line_quoted_from_earlier_text_is_kept() -> None:
+    body = "公示时间：2024年5月14日至5月20日。如有异议，请向市妇联反映。"
+    [item] = parse_page(f"关于最美家庭的公示\n\n{body}\n\n市妇女联合会\n\n2024年5月14日").items
+    assert [p.text for p in item.paragraphs][-1] == "2024年5月14日"
+    assert "duplicated_block" not in [a.type for a in item.anomalies]
+
+
+def test_quoted_line_between_paragraphs_is_an_intertitle() -> None:
+    text = f"守护生命线的女调度员\n\n本报讯（记者 孙佳音）{BODY}\n\n“电话那头，是一条命”\n\n{MORE}"
+    [item] = parse_page(text).items
+    assert item.intertitles == ["“电话那头，是一条命”"]
+    assert [p.text for p in item.paragraphs] == [BODY, MORE]

@@ -51,9 +51,10 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
             anomalies.append(
                 Anomaly("image_placeholder", u.start, u.end, u.text, "image not printed")
             )
+    last_text = paras[-1].text if paras else ""
     ends_open = bool(paras) and not (
-        P.ends_sentence(paras[-1].text) or P.DATE_ONLY.match(paras[-1].text)  # signed, dated
-    )
+        P.ends_sentence(last_text) or P.DATE_ONLY.match(last_text) or P.CELLS.search(last_text)
+    )  # a notice ends signed and dated, a table with a row
     first = paras[0].spans[0] if paras else None
     last = paras[-1].spans[-1] if paras else None
     anomalies.extend(truncation(page, d, first, last, ends_open))

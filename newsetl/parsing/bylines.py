@@ -14,7 +14,11 @@ _ROLE_FIELD = {
     "特约记者": "reporters",
     "见习记者": "reporters",
     "记者": "reporters",
+    "首席记者": "reporters",
+    "全媒体记者": "reporters",
+    "融媒体记者": "reporters",
     "通讯员": "correspondents",
+    "特约通讯员": "correspondents",
     "实习生": "interns",
     "摄影记者": "photographers",
     "摄影": "photographers",
@@ -22,21 +26,22 @@ _ROLE_FIELD = {
 
 
 def _names(chunk: str) -> list[str]:
-    chunk = re.sub(r"文/?图|图/?文|摄$", " ", chunk)
+    chunk = re.sub(r"文[/／]?图|图[/／]?文|摄$", " ", chunk)
     return [n for n in _SEP.split(chunk) if n and _VALID.match(n) and len(n) <= 4]
 
 
 def people(text: str) -> dict[str, list[str]]:
     """Names by role field from a dateline or closing byline such as `记者A 通讯员B`."""
-    text = text.strip("()（） \t\u3000")
+    text = text.strip("()（） \t\u3000" + P.BYLINE_MARK)
     out: dict[str, list[str]] = {f: [] for f in set(_ROLE_FIELD.values())}
     marks = list(_ROLE.finditer(text))
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
         for name in _names(text[m.end() : end]):
-            if name not in out[_ROLE_FIELD[m.group(0)]]:
-                out[_ROLE_FIELD[m.group(0)]].append(name)
-    if re.search(r"文/?图|图/?文", text):
+            field = _ROLE_FIELD.get(m.group(0))  # a reader signs, and is no staff
+            if field and name not in out[field]:
+                out[field].append(name)
+    if re.search(r"文[/／]?图|图[/／]?文", text):
         for name in out["reporters"]:
             if name not in out["photographers"]:
                 out["photographers"].append(name)

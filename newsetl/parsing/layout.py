@@ -69,24 +69,33 @@ def _best_suffix(tb: frozenset[str], own: frozenset[str], d: Draft) -> tuple[flo
     return share(tb, d.text(k)) - share(tb, prefix), k
 
 
-def _fits(lines: list, body: str) -> bool:
-    """Every remaining headline line still speaks of the body."""
-    return all(share(bigrams(u.text), body) >= KEEP_MATCH for u in lines)
+def _fits(lines: list, body: str, labels: bool = False) -> bool:
+    """Every remaining headline line still speaks of the body; with `labels`, lines too short
+    to be more than a column label (`评论员文章`) need not."""
+    return all(
+        share(bigrams(u.text), body) >= KEEP_MATCH
+        for u in lines
+        if not labels or len(u.text) >= MIN_ORPHAN_LINE
+    )
 
 
 def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
-    """A line inside a block of three or more that belongs to another (headless) body."""
+    """A line of a block of three or more that belongs to another body: a headless one, or
+    (not the block's first line) the tail of an article it fits better than its head."""
     found: list[Anomaly] = []
     for owner in [d for d in drafts if len(d.headline) >= 3]:
-        for line in list(owner.headline[1:]):
+        for line in list(owner.headline):
             if len(line.text) < MIN_ORPHAN_LINE or len(owner.headline) < 3:
                 continue
             rest = [u for u in owner.headline if u is not line]
             tb, own = bigrams(line.text), bigrams("".join(u.text for u in rest))
             headless = [(share(tb, d.text()), d) for d in _headless(drafts)]
             score, target = max(headless, key=lambda s: s[0], default=(0.0, None))
-            if target is not None and score >= BODYLESS_MATCH and _fits(rest, owner.text()):
+            to_headless = target is not None and score >= BODYLESS_MATCH
+            if to_headless and _fits(rest, owner.text(), labels=True):
                 target.headline = [line]
+            elif line is owner.headline[0]:
+                continue  # a block's first line goes only to a body without a headline
             else:
                 cands = [(_best_suffix(tb, own, d), d) for d in drafts if d.is_article]
                 ((score, k), target) = max(cands, key=lambda c: c[0][0], default=((0.0, 0), None))
@@ -202,7 +211,7 @@ def truncation(
                 "body starts without its lead",
             )
         )
-    if ends_open and last is not None and not d.continues_elsewhere:
+    if ends_open and last is not None:
         s, e = last
         out.append(
             Anomaly(
@@ -210,7 +219,7 @@ def truncation(
                 max(s, e - 16),
                 e,
                 page[max(s, e - 16) : e],
-                "body ends mid-sentence",
+                "continues on another page" if d.continues_elsewhere else "body ends mid-sentence",
             )
         )
     return out

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from newsetl.parsing import patterns as P
 
+# The share of body lines printed indented above which indentation marks paragraphs.
+INDENTED_PAGE = 0.6
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _TITLE_FORBIDDEN = re.compile(r"[。！？!?；;，,]|……")
 # A headline may lead with a short label and a colon (`叶县：“小网格”撬动“大治理”`).
@@ -18,13 +21,15 @@ _LABEL_COLON = re.compile(r"^[^:：]{1,6}[:：][^:：]{2,}$")
 class Unit:
     """One printed line (or part of one) with its kind and page offsets."""
 
-    kind: str  # text | heading | dateline | credit | caption | byline | placeholder | figcap | jump
+    # text | heading | dateline | credit | caption | byline | placeholder | figcap | jump | footer
+    kind: str
     text: str
     start: int
     end: int
     gap: int = 0  # blank lines before this unit
     level: int = 0  # markdown heading level, 0 when unmarked
     extra: str = ""  # dateline people text, or the credit / byline string
+    indent: bool = False  # printed indented, on a page whose paragraphs start indented
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
@@ -36,10 +41,14 @@ def _strip(line: str, start: int) -> tuple[str, int]:
 
 def title_like(text: str) -> bool:
     """A headline candidate: short, no sentence punctuation (a colon only after a short
-    label), balanced quotes, not a bare date."""
+    label, a question or exclamation mark only at the end), balanced quotes, not a bare
+    date, a bullet or a row of table cells."""
+    core = text[:-1] if text[-1:] in "？！?!" else text  # `路灯何时能亮？`
     return (
         2 <= len(text) <= 42
-        and not _TITLE_FORBIDDEN.search(text)
+        and not _TITLE_FORBIDDEN.search(core)
+        and text[0] not in P.BULLET
+        and not P.CELLS.search(text)
         and (not (":" in text or "：" in text) or bool(_LABEL_COLON.match(text)))
         and not P.DATE_ONLY.match(text)
         and P.quotes_balanced(text)
@@ -55,6 +64,8 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     if mark and len(content) > mark.end():
         off = mark.end()
         return [Unit("heading", content[off:], start + off, end, gap, len(mark.group(1)))]
+    if P.FOOTER.match(content):
+        return [Unit("footer", content, start, end, gap)]
     if first == "图" and P.PLACEHOLDER.match(content):
         return [Unit("placeholder", content, start, end, gap)]
     if first == "图" and P.FIGURE_CAPTION.match(content):
@@ -82,11 +93,15 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     if content.startswith(("本报", "新华社", "中新社", "中国新闻社", "人民日报")):
         dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
     if dl and len(content) > dl.end():
-        people = dl.group(2) if dl.re is P.DATELINE else ""
-        units.append(
-            Unit("dateline", dl.group(0).rstrip(), start, start + dl.end(), gap, extra=people)
-        )
-        content, start, gap = content[dl.end() :], start + dl.end(), 0
+        cut, people = dl.end(), dl.group(2) if dl.re is P.DATELINE else ""
+        named = P.UNBRACKETED_PEOPLE.match(content, cut) if dl.re is P.BARE_DATELINE else None
+        if named:  # `本报讯 记者/黄丽 通讯员/杜娟　近日，…`
+            rest = content[named.end() :]
+            cut, people = len(content) - len(rest.lstrip(" \t\u3000")), named.group(0)
+        if len(content) > cut:
+            head = content[:cut].rstrip(" \t\u3000")
+            units.append(Unit("dateline", head, start, start + cut, gap, extra=people))
+            content, start, gap = content[cut:], start + cut, 0
     credit = _trailing_credit(content)
     if credit is not None:
         cut, names = credit
@@ -135,7 +150,11 @@ def _lines(text: str) -> Iterator[tuple[str, int]]:
 
 
 def page_units(text: str) -> list[Unit]:
-    """Classify every non-blank line of the page; blank lines become the next unit's gap."""
+    """Classify every non-blank line of the page; blank lines become the next unit's gap.
+
+    On a page whose paragraphs start indented (`　　`) and whose other lines do not, each
+    line's first unit records whether it was; elsewhere no unit records it.
+    """
     units: list[Unit] = []
     gap = 0
     for line, pos in _lines(text):
@@ -146,6 +165,28 @@ def page_units(text: str) -> list[Unit]:
         if not content:
             gap += 1
             continue
-        units.extend(_split_line(content, start, gap))
+        line_units = _split_line(content, start, gap)
+        line_units[0].indent = line.startswith(("\u3000", "  ", "\t"))
+        units.extend(line_units)
         gap = 0
+    if not _indent_marks_paragraphs(units):
+        for u in units:
+            u.indent = False
     return units
+
+
+def _indent_marks_paragraphs(units: list[Unit]) -> bool:
+    """Most body lines start indented, and a line going on with a sentence broken off above
+    it does not: then indentation, not the sentence, tells where a paragraph starts. (Some
+    pages indent every line, a column break's second half too.)"""
+    body = [u for u in units if u.kind == "text" and len(u.text) >= 20]
+    if len(body) < 3 or sum(u.indent for u in body) < INDENTED_PAGE * len(body):
+        return False
+    return any(
+        a.kind == b.kind == "text"
+        and not b.indent
+        and not P.ends_sentence(a.text)
+        and not title_like(a.text)
+        and not title_like(b.text)
+        for a, b in pairwise(units)
+    )

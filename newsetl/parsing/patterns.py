@@ -9,37 +9,57 @@ NAME = rf"[{CJK}][{CJK}·]{{1,3}}"
 NAMES = rf"{NAME}(?:[ \t\u3000、]+{NAME}){{0,3}}"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’』」）)》】\"'"
-ROLE = r"本报记者|特约记者|见习记者|记者|通讯员|实习生|摄影记者|摄影"
+ROLE = (
+    r"本报记者|特约记者|见习记者|首席记者|全媒体记者|融媒体记者|记者"
+    r"|特约通讯员|通讯员|实习生|摄影记者|摄影|读者"
+)
+# Signatures that name no one: the paper's commentator, its editors.
+ROLE_ONLY = r"本报评论员|本报特约评论员|特约评论员|评论员|本报编辑部"
+# A mark some papers print before a byline: `□本报记者 刘文清`.
+BYLINE_MARK = "□■◎●◆"
 
 HEADING_MARK = re.compile(r"^(#{1,6})[ \t\u3000]*")
 # The dispatch head of a news agency or of the paper's own bureau: `新华社郑州5月9日电`.
-DISPATCH = rf"(?:本报|新华社|中新社|中国新闻社|人民日报)[{CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日电"
+DISPATCH = (
+    rf"(?:本报|新华社|中新社|中国新闻社|人民日报)[{CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日[电讯]"
+)
 DATELINE = re.compile(
     rf"^(本报讯|{DISPATCH}|本报)[ \t\u3000]*"
     r"[(（]([^()（）]{0,60}?(?:记者|通讯员|实习生)[^()（）]{0,60})[)）]"
 )
 BARE_DATELINE = re.compile(rf"^(?:本报讯|{DISPATCH})[ \t\u3000]*")
+# People after a dateline without brackets, ending at a space: `本报讯 记者/黄丽 通讯员/杜娟　`.
+UNBRACKETED_PEOPLE = re.compile(  # used with match(text, pos): no ^
+    rf"(?:(?:{ROLE})[/／:：]?[ \t]*{NAME}(?:[ \t、]+{NAME})*[ \t]*)+(?:报道)?(?=[ \t\u3000])"
+)
 PLACEHOLDER = re.compile(r"^图[一二三四五六七八九十\d]{1,3}$")
 FIGURE_CAPTION = re.compile(r"^图[一二三四五六七八九十\d]{1,3}[:：]")
-CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[ \t\u3000]*)?({NAMES})[ \t\u3000]*摄$")
+CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[ \t\u3000]*)?({NAMES})[ \t\u3000/／]*摄$")
 TRAILING_CREDIT = re.compile(
     rf"(?:(?<=[{SENTENCE_END}{CLOSERS}])|[ \t\u3000]+)"
-    rf"((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000]*摄)$"
+    rf"((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000/／]*摄)$"
 )
 CLOSING_BYLINE = re.compile(rf"[(（][ \t\u3000]*(?:{ROLE})[^()（）]{{1,60}}[)）]$")
 # A photo credit in brackets, alone or after a caption: `（通讯员 吕晓光 摄）`.
 BRACKETED_CREDIT = re.compile(
-    rf"[(（][ \t\u3000]*((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000]*摄)[ \t\u3000]*[)）]$"
+    rf"[(（][ \t\u3000]*((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000/／]*摄)[ \t\u3000]*[)）]$"
 )
 # Both ways of crediting text and pictures to one person: `文/图`, `图/文`.
 TEXT_AND_PHOTO = r"(?:文/图|图/文|文／图|图／文)"
 # A byline printed on a line of its own, without brackets: `文/图 本报记者 韩冰`,
 # `本报记者 周敏 通讯员 宋法宣`.
 BARE_BYLINE = re.compile(
-    rf"^(?:{TEXT_AND_PHOTO}[ \t\u3000]*)?"
-    rf"(?:(?:{ROLE})[ \t\u3000:：]+{NAMES}[ \t\u3000]*)+"
+    rf"^[{BYLINE_MARK}]?[ \t\u3000]*(?:{TEXT_AND_PHOTO}[ \t\u3000]*)?"
+    rf"(?:(?:(?:{ROLE})[ \t\u3000:：/／]+{NAMES}[ \t\u3000]*)+|(?:{ROLE_ONLY})[ \t\u3000]*)"
     rf"(?:{TEXT_AND_PHOTO})?$"
 )
+# The page's staff line: `责任编辑：王丽　美编：刘畅　校对：张勇`.
+FOOTER = re.compile(r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读)[:：]")
+# A line of a table or of a contents box: cells apart by runs of spaces (`总额　　312.6亿元`).
+CELLS = re.compile(r"[ \t\u3000]{2,}\S+[ \t\u3000]{2,}|[ \t\u3000]{2,}\S*\d\S*$")
+BULLET = "▶►●■◆◇★☆·•"
+# A short line wholly in quotes, with no sentence end: an intertitle (`“电话那头，是一条命”`).
+QUOTED_HEAD = re.compile(r"^“[^“”。！？!?]{2,20}”$")
 # A note that the article continues from or on another page: `（上接第一版）`, `(下转第3版)`.
 JUMP = re.compile(
     r"[(（][ \t\u3000]*(上接|接上|下转|转)第?[一二三四五六七八九十\d]{1,3}版[ \t\u3000]*[)）]$"

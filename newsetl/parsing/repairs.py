@@ -14,6 +14,7 @@ from newsetl.parsing.scan import PageScan
 
 NEAR_DUPLICATE = 0.9
 MIN_DUPLICATE = 8
+MIN_QUOTED_COPY = 20  # shorter text found inside the item's text is a phrase used again
 KEY = 8
 _CJK_START = re.compile(rf"[{P.CJK}]")
 
@@ -63,7 +64,7 @@ class ParagraphBuilder:
         """An exact copy, or a near copy sharing its head or tail with an accepted fragment."""
         if len(norm) < MIN_DUPLICATE:
             return False
-        if norm in self.seen_set or norm in item_text:
+        if norm in self.seen_set or (len(norm) >= MIN_QUOTED_COPY and norm in item_text):
             return True
         by_key = self.by_key
         head, tail = by_key.get(keys[0], ()), by_key.get(keys[1], ())
@@ -137,8 +138,9 @@ class ParagraphBuilder:
                 continue
             item_norm += norm
             self._remember(norm, keys)
-            if P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
-                open_para = None  # a list item or a sign-off date is a paragraph of its own
+            row = bool(P.CELLS.search(text))
+            if row or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
+                open_para = None  # an indented line, a list item, a table row, a sign-off date
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
                 self._flag(
@@ -152,6 +154,6 @@ class ParagraphBuilder:
                 open_para = Para(anchor=anchor if anchor is not None and not paras else start)
                 open_para.add(text, start)
                 paras.append(open_para)
-            if P.ends_sentence(open_para.text):
+            if row or P.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles

@@ -55,7 +55,7 @@ class Draft:
 
 
 def _is_candidate(u: Unit) -> bool:
-    return u.kind == "text" and u.text[0] not in P.TRIANGLE and title_like(u.text)
+    return u.kind == "text" and not u.indent and u.text[0] not in P.TRIANGLE and title_like(u.text)
 
 
 def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
@@ -90,10 +90,14 @@ def _leads_body(units: list[Unit], j: int) -> bool:
     )
 
 
-def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = False) -> bool:
-    """Two of: the text before is closed, phrases spaced apart, a dated lead after, and
-    `fresh`: no item is open (the page starts, or the last item was signed off)."""
-    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text))) + int(fresh)
+def _weak_headline(
+    units: list[Unit], i: int, prev_open: bool, fresh: bool = False, apart: bool = False
+) -> bool:
+    """Two of: the text before is closed, phrases spaced apart, a dated lead after,
+    `fresh`: no item is open (the page starts, or the last item was signed off), and
+    `apart`: blank lines before it on a page without blank lines between paragraphs."""
+    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
+    score += int(fresh) + int(apart)
     nxt = units[i + 1] if i + 1 < len(units) else None
     score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
     return score >= 2
@@ -119,6 +123,8 @@ class Segmenter:
 
     def __init__(self, units: list[Unit]) -> None:
         self.units = units
+        gaps = sorted(u.gap for u in units if u.kind == "text" and len(u.text) >= 20)
+        self.paragraph_gap = gaps[len(gaps) // 2] if gaps else 1  # the median
         self.drafts: list[Draft] = []
         self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
 
@@ -188,6 +194,8 @@ class Segmenter:
             if u.kind == "heading" or (_is_candidate(u) and self._headline_here(i)):
                 i = self._headline_block(i)
                 continue
+            if self._quoted_intertitle(i):
+                u.kind = "intertitle"
             self._place(u)
             i += 1
         if self.pending:  # figure captions after the last item, or on a page of nothing else
@@ -207,7 +215,24 @@ class Segmenter:
             self.units[i].kind = "intertitle"
             return False
         fresh = self.cur is None or self.cur.closed
-        return _weak_headline(self.units, i, prev_open, fresh)
+        # on a page that prints paragraphs without blank lines, a blank line sets items apart
+        apart = self.paragraph_gap == 0 and self.units[i].gap > 0
+        return _weak_headline(self.units, i, prev_open, fresh, apart)
+
+    def _quoted_intertitle(self, i: int) -> bool:
+        """A short line in quotes between two paragraphs of an article."""
+        u, cur = self.units[i], self.cur
+        return (
+            u.kind == "text"
+            and cur is not None
+            and cur.is_article
+            and bool(cur.frags)
+            and not cur.closed
+            and not self._prev_open()
+            and i + 1 < len(self.units)
+            and self.units[i + 1].kind == "text"
+            and bool(P.QUOTED_HEAD.match(u.text))
+        )
 
     def _headline_block(self, i: int) -> int:
         block: list[Unit] = []
@@ -230,11 +255,15 @@ class Segmenter:
             j >= len(self.units)
             or self.units[j].kind in ("dateline", "heading")
             or _leads_body(self.units, j)
-            or (_strong_headline(self.units, i, False) or _weak_headline(self.units, i, False))
+            or _strong_headline(self.units, i, False)
+            # below a headline line, no item is open: one more sign will do
+            or _weak_headline(self.units, i, False, fresh=True)
         )
 
     def _place(self, u: Unit) -> None:
         cur = self.cur
+        if u.kind == "footer":
+            return  # the page's staff line belongs to no item
         if u.kind in ("placeholder", "figcap"):
             self.pending.append(u)
         elif u.kind == "dateline":
