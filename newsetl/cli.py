@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
+import os
 import sys
 import time
 from enum import StrEnum
@@ -19,15 +21,33 @@ if TYPE_CHECKING:
 DEFAULT_DB = Path("warehouse/news.duckdb")
 
 
-def _flush_output() -> None:
-    """Write out stdout and stderr while the interpreter is still whole."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+def main() -> None:
+    """The `newsetl` command: the app, and an exit that skips the interpreter's teardown.
 
+    Once every exit handler has run (Prefect's flushes, the local API's shutdown), the
+    process writes out stdout and stderr and ends with the command's exit code. Teardown has
+    nothing left to do for newsetl, but flushing the standard streams again there has failed
+    (TypeError, from a finaliser) and turned a finished run's exit code into 120.
+    """
+    status = [1]  # an exception the app does not turn into an exit code: 1, as Python's
 
-# Registered first, so it runs after every other exit handler: a flush left to interpreter
-# teardown once failed (TypeError) and turned a finished run's exit code into 120.
-atexit.register(_flush_output)
+    def end() -> None:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status[0])
+
+    atexit.register(end)  # the first registered, so the last to run
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code  # None, a number, or a message Python prints (status 1)
+        status[0] = code if isinstance(code, int) else int(code is not None)
+        raise
+    except KeyboardInterrupt:
+        status[0] = 130
+        raise
+
 
 app = typer.Typer(
     help="ETL with data-quality checks for Chinese local-newspaper pages.",

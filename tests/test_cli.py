@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,18 @@ def test_query_is_read_only_and_errors_are_one_line(seeded_warehouse):
     assert "read-only" in result.output.lower() or "read only" in result.output.lower()
     missing = runner.invoke(app, ["query", "SELECT 1", "--db", str(db.parent / "none.duckdb")])
     assert missing.exit_code != 0 and "newsetl run" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--help"], 0), (["parse", "no-such-page.txt"], 1), (["no-such-command"], 2)],
+)
+def test_installed_command_exits_with_the_commands_code(tmp_path, args, code):
+    """The console script ends the process itself once its exit handlers ran: the exit
+    status is the command's, and nothing is written after its output."""
+    newsetl = Path(sys.executable).with_name("newsetl")
+    done = subprocess.run(
+        [str(newsetl), *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == code, done.stderr
+    assert "Exception ignored" not in done.stderr
