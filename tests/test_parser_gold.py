@@ -1,8 +1,10 @@
 """The parser against hand-made gold: the five seed pages, and pages it was not written on.
 
-`tests/pages` holds eleven pages written and annotated after the parser, in other genres and
-conventions (agency dispatches, notices, briefs, bare bylines, bracketed photo credits,
-jump lines): their scores bound how the parser does on pages nobody tuned it to.
+`tests/pages` holds sixteen pages written and annotated after the parser, in other genres,
+regions and conventions (agency dispatches, notices and name lists, briefs, commentaries,
+letters, features, indented pages, tables, jump lines), in three batches: each batch was
+scored before the parser was extended for it (item F1 0.83, 0.55, 0.83), and the tests hold
+the parser to its scores on all of them now.
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def test_dates() -> None:
     assert (dated.text, dated.iso, dated.confidence) == ("2月23日至25日", "2021-02-23", 0.5)
     printed = resolve("2023年4月9日,会议举行。", "", "")
     assert (printed.text, printed.iso, printed.confidence) == ("2023年4月9日", "2023-04-09", 1.0)
+    assert resolve("6月15日一早，民警赶到现场", "", "").text == "6月15日一早"
     ranged = resolve("决定自2023年5月10日至2023年6月30日封闭施工", "", "")
     assert (ranged.text, ranged.iso) == ("2023年5月10日至2023年6月30日", "2023-05-10")
 
@@ -394,4 +395,50 @@ def test_quoted_line_between_paragraphs_is_an_intertitle() -> None:
     text = f"守护生命线的女调度员\n\n本报讯（记者 孙佳音）{BODY}\n\n“电话那头，是一条命”\n\n{MORE}"
     [item] = parse_page(text).items
     assert item.intertitles == ["“电话那头，是一条命”"]
+    assert [p.text for p in item.paragraphs] == [BODY, MORE]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["花800元买本“驾驶证” 一查竟是假的", "市民一周内被骗23万余元 警方：凡是刷单都是诈骗"],
+)
+def test_headlines_ending_in_de_or_with_a_labelled_phrase(headline: str) -> None:
+    text = f"上一篇的结尾。（记者 李四）\n\n{headline}\n\n本报讯（记者 王磊）{BODY}"
+    assert _items(text)[1]["headline_lines"] == [headline]
+
+
+def test_words_and_pictures_credited_person_by_person() -> None:
+    assert people("文/李然 图/赵一鸣") == {
+        "reporters": ["李然"],
+        "correspondents": [],
+        "interns": [],
+        "photographers": ["赵一鸣"],
+    }
+    assert people("文/本报记者 李然 图/本报记者 赵一鸣")["photographers"] == ["赵一鸣"]
+
+
+def test_named_document_after_an_article_and_its_list() -> None:
+    text = "\n\n".join(
+        [
+            "国家发展改革委：下半年将加大项目投资力度",
+            f"新华社北京8月28日电（记者 安蓓）{BODY}",
+            "临沂市人大常委会任免名单",
+            "任命张三为临沂市教育局局长；",
+            "任命李四为临沂市民政局局长；",
+            "免去王五的临沂市教育局局长职务。",
+        ]
+    )
+    items = parse_page(text).items
+    assert [i.headline_lines for i in items] == [
+        ["国家发展改革委：下半年将加大项目投资力度"],
+        ["临沂市人大常委会任免名单"],
+    ]
+    assert [p.text[:4] for p in items[1].paragraphs] == ["任命张三", "任命李四", "免去王五"]
+    assert "broken_paragraph" not in [a.type for a in items[1].anomalies]
+
+
+def test_bracketed_section_mark_is_an_intertitle() -> None:
+    text = f"网购退款陷阱多\n\n本报讯（记者 孙佳音）{BODY}\n\n【法官说法】\n\n{MORE}"
+    [item] = parse_page(text).items
+    assert item.intertitles == ["【法官说法】"]
     assert [p.text for p in item.paragraphs] == [BODY, MORE]

@@ -9,6 +9,13 @@ from newsetl.parsing import patterns as P
 _ROLE = re.compile(P.ROLE)
 _SEP = re.compile(r"[\s、，,/]+")
 _VALID = re.compile(rf"^{P.NAME}$")
+_WORK = re.compile(r"(?<![文图][/／])(文|图片|图|摄影)[/／](?![文图])")
+_WORK_FIELD = {
+    "文": "reporters",
+    "图": "photographers",
+    "图片": "photographers",
+    "摄影": "photographers",
+}
 _ROLE_FIELD = {
     "本报记者": "reporters",
     "特约记者": "reporters",
@@ -31,15 +38,28 @@ def _names(chunk: str) -> list[str]:
 
 
 def people(text: str) -> dict[str, list[str]]:
-    """Names by role field from a dateline or closing byline such as `记者A 通讯员B`."""
+    """Names by role field from a dateline or byline such as `记者A 通讯员B` or `文/A 图/B`.
+
+    A work prefix (`文/`, `图/`, `摄影/`) says what its person did, before a role too
+    (`图/本报记者 B` is a photographer).
+    """
     text = text.strip("()（） \t\u3000" + P.BYLINE_MARK)
     out: dict[str, list[str]] = {f: [] for f in set(_ROLE_FIELD.values())}
-    marks = list(_ROLE.finditer(text))
+    work = list(_WORK.finditer(text))
+    roles = [
+        m for m in _ROLE.finditer(text) if not any(w.start() <= m.start() < w.end() for w in work)
+    ]
+    marks = sorted([*work, *roles], key=lambda m: m.start())
+    pending: str | None = None  # the field a work prefix gives the role after it
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        for name in _names(text[m.end() : end]):
-            field = _ROLE_FIELD.get(m.group(0))  # a reader signs, and is no staff
-            if field and name not in out[field]:
+        field = _WORK_FIELD[m.group(1)] if m.re is _WORK else _ROLE_FIELD.get(m.group(0))
+        field, pending = pending or field, None
+        names = _names(text[m.end() : end])
+        if m.re is _WORK and not names:
+            pending = field
+        for name in names:
+            if field and name not in out[field]:  # a reader signs, and is no staff
                 out[field].append(name)
     if re.search(r"文[/／]?图|图[/／]?文", text):
         for name in out["reporters"]:

@@ -13,8 +13,13 @@ from newsetl.parsing import patterns as P
 INDENTED_PAGE = 0.6
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _TITLE_FORBIDDEN = re.compile(r"[。！？!?；;，,]|……")
-# A headline may lead with a short label and a colon (`叶县：“小网格”撬动“大治理”`).
-_LABEL_COLON = re.compile(r"^[^:：]{1,6}[:：][^:：]{2,}$")
+# A headline phrase may lead with a short label and a colon (`叶县：“小网格”撬动“大治理”`,
+# `市民被骗23万元 警方：凡是…都是诈骗`).
+_LABEL_COLON = re.compile(r"^[^:：]{1,10}[:：][^:：]{2,}$")
+_PHRASES = re.compile(r"[ \t\u3000]+")
+# Endings of a line a column break cut off (`…的`), unless it reads as a whole (`竟是假的`).
+_FRAGMENT_ENDS = ("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对")
+_WHOLE_DE = re.compile(r"[是了来][^，。；、]{0,8}的$")
 
 
 @dataclass
@@ -49,11 +54,14 @@ def title_like(text: str) -> bool:
         and not _TITLE_FORBIDDEN.search(core)
         and text[0] not in P.BULLET
         and not P.CELLS.search(text)
-        and (not (":" in text or "：" in text) or bool(_LABEL_COLON.match(text)))
+        and (
+            not (":" in text or "：" in text)
+            or all(_LABEL_COLON.match(p) for p in _PHRASES.split(text) if ":" in p or "：" in p)
+        )
         and not P.DATE_ONLY.match(text)
         and P.quotes_balanced(text)
         and text[0] not in P.CLOSERS + "、"
-        and not text.endswith(("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对"))
+        and (not text.endswith(_FRAGMENT_ENDS) or bool(_WHOLE_DE.search(text)))
     )
 
 

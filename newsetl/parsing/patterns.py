@@ -48,9 +48,15 @@ BRACKETED_CREDIT = re.compile(
 TEXT_AND_PHOTO = r"(?:文/图|图/文|文／图|图／文)"
 # A byline printed on a line of its own, without brackets: `文/图 本报记者 韩冰`,
 # `本报记者 周敏 通讯员 宋法宣`.
+# Who did the words and who the pictures, person by person: `文/李然 图/赵一鸣`.
+WORK_PREFIX = r"(?:文|图片|图|摄影)[/／]"
+_PERSON = (
+    rf"(?:{WORK_PREFIX}[ \t\u3000]*(?:(?:{ROLE})[ \t\u3000:：]*)?{NAMES}"
+    rf"|(?:{ROLE})[ \t\u3000:：/／]+{NAMES})"
+)
 BARE_BYLINE = re.compile(
     rf"^[{BYLINE_MARK}]?[ \t\u3000]*(?:{TEXT_AND_PHOTO}[ \t\u3000]*)?"
-    rf"(?:(?:(?:{ROLE})[ \t\u3000:：/／]+{NAMES}[ \t\u3000]*)+|(?:{ROLE_ONLY})[ \t\u3000]*)"
+    rf"(?:(?:{_PERSON}[ \t\u3000]*)+|(?:{ROLE_ONLY})[ \t\u3000]*)"
     rf"(?:{TEXT_AND_PHOTO})?$"
 )
 # The page's staff line: `责任编辑：王丽　美编：刘畅　校对：张勇`.
@@ -58,8 +64,13 @@ FOOTER = re.compile(r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式
 # A line of a table or of a contents box: cells apart by runs of spaces (`总额　　312.6亿元`).
 CELLS = re.compile(r"[ \t\u3000]{2,}\S+[ \t\u3000]{2,}|[ \t\u3000]{2,}\S*\d\S*$")
 BULLET = "▶►●■◆◇★☆·•"
-# A short line wholly in quotes, with no sentence end: an intertitle (`“电话那头，是一条命”`).
-QUOTED_HEAD = re.compile(r"^“[^“”。！？!?]{2,20}”$")
+# A short line wholly in quotes or in 【】, with no sentence end: an intertitle
+# (`“电话那头，是一条命”`, `【法官说法】`).
+QUOTED_HEAD = re.compile(r"^(?:“[^“”。！？!?]{2,20}”|【[^【】]{2,20}】)$")
+# A headline that names a kind of document: a notice, a list, a decision.
+DOCUMENT_TITLE = re.compile(r"(?:公示|公告|通告|通知|名单|启事|决定|公报|倡议书|声明)$")
+# A short line closed by a semicolon or colon: an entry of a list, a paragraph of its own.
+LIST_ENTRY_END = "；;：:"
 # A note that the article continues from or on another page: `（上接第一版）`, `(下转第3版)`.
 JUMP = re.compile(
     r"[(（][ \t\u3000]*(上接|接上|下转|转)第?[一二三四五六七八九十\d]{1,3}版[ \t\u3000]*[)）]$"

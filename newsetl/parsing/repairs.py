@@ -14,6 +14,7 @@ from newsetl.parsing.scan import PageScan
 
 NEAR_DUPLICATE = 0.9
 MIN_DUPLICATE = 8
+LIST_ENTRY = 40  # the longest line ending in ；or ： read as a list entry, not a cut sentence
 MIN_QUOTED_COPY = 20  # shorter text found inside the item's text is a phrase used again
 KEY = 8
 _CJK_START = re.compile(rf"[{P.CJK}]")
@@ -154,6 +155,7 @@ class ParagraphBuilder:
                 open_para = Para(anchor=anchor if anchor is not None and not paras else start)
                 open_para.add(text, start)
                 paras.append(open_para)
-            if row or P.ends_sentence(open_para.text):
+            entry = len(text) <= LIST_ENTRY and text[-1] in P.LIST_ENTRY_END
+            if row or entry or P.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles

@@ -93,11 +93,12 @@ def _leads_body(units: list[Unit], j: int) -> bool:
 def _weak_headline(
     units: list[Unit], i: int, prev_open: bool, fresh: bool = False, apart: bool = False
 ) -> bool:
-    """Two of: the text before is closed, phrases spaced apart, a dated lead after,
+    """Two of: the text before is closed, phrases spaced apart, a dated lead after, a
+    document's name (`…的公示`),
     `fresh`: no item is open (the page starts, or the last item was signed off), and
     `apart`: blank lines before it on a page without blank lines between paragraphs."""
     score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
-    score += int(fresh) + int(apart)
+    score += int(fresh) + int(apart) + int(bool(P.DOCUMENT_TITLE.search(units[i].text)))
     nxt = units[i + 1] if i + 1 < len(units) else None
     score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
     return score >= 2
@@ -191,11 +192,13 @@ class Segmenter:
         i = 0
         while i < len(units):
             u = units[i]
-            if u.kind == "heading" or (_is_candidate(u) and self._headline_here(i)):
-                i = self._headline_block(i)
-                continue
             if self._quoted_intertitle(i):
                 u.kind = "intertitle"
+            elif u.kind == "heading" or (
+                _is_candidate(u) and not self._leads_on(i) and self._headline_here(i)
+            ):
+                i = self._headline_block(i)
+                continue
             self._place(u)
             i += 1
         if self.pending:  # figure captions after the last item, or on a page of nothing else
@@ -219,8 +222,15 @@ class Segmenter:
         apart = self.paragraph_gap == 0 and self.units[i].gap > 0
         return _weak_headline(self.units, i, prev_open, fresh, apart)
 
+    def _leads_on(self, i: int) -> bool:
+        """The unit is the rest of a line that starts with a dateline: the lead."""
+        before = self.units[i - 1] if i else None
+        return (
+            before is not None and before.kind == "dateline" and before.end == self.units[i].start
+        )
+
     def _quoted_intertitle(self, i: int) -> bool:
-        """A short line in quotes between two paragraphs of an article."""
+        """A short line in quotes or in 【】 between two paragraphs of an article."""
         u, cur = self.units[i], self.cur
         return (
             u.kind == "text"
