@@ -102,6 +102,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(page_text)
+@example("的\n的")  # a fragment left empty by a dropped repeated character
 def test_never_raises_and_offsets_in_range(text: str) -> None:
     page = parse_page(text)
     for a in page.anomalies:

@@ -70,7 +70,7 @@ QUOTED_HEAD = re.compile(r"^(?:“[^“”。！？!?]{2,20}”|【[^【】]{2,2
 # A headline that names a kind of document: a notice, a list, a decision.
 DOCUMENT_TITLE = re.compile(r"(?:公示|公告|通告|通知|名单|启事|决定|公报|倡议书|声明)$")
 # A short line closed by a semicolon or colon: an entry of a list, a paragraph of its own.
-LIST_ENTRY_END = "；;：:"
+LIST_ENTRY_END = ("；", ";", "：", ":")
 # A note that the article continues from or on another page: `（上接第一版）`, `(下转第3版)`.
 JUMP = re.compile(
     r"[(（][ \t\u3000]*(上接|接上|下转|转)第?[一二三四五六七八九十\d]{1,3}版[ \t\u3000]*[)）]$"

@@ -155,7 +155,7 @@ class ParagraphBuilder:
                 open_para = Para(anchor=anchor if anchor is not None and not paras else start)
                 open_para.add(text, start)
                 paras.append(open_para)
-            entry = len(text) <= LIST_ENTRY and text[-1] in P.LIST_ENTRY_END
+            entry = len(text) <= LIST_ENTRY and text.endswith(P.LIST_ENTRY_END)
             if row or entry or P.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles
