@@ -301,7 +301,7 @@ def test_notice_with_list_items_and_a_signed_date() -> None:
     )
     [item] = parse_page(text).items
     assert item.headline_lines == ["关于建设路部分路段封闭施工的通告"]
-    assert [p[:2] for p in [p.text for p in item.paragraphs]] == [
+    assert [p.text[:2] for p in item.paragraphs] == [
         "因施",
         "一、",
         "二、",

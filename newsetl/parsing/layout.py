@@ -189,28 +189,14 @@ def truncation(
     """Bodies that start without their lead (split off or headless) or end mid-sentence."""
     out: list[Anomaly] = []
     starts_cut = d.split_from_suffix or (not d.headline and not d.dateline and not d.triangle)
-    if d.continued and not d.headline and first is not None:
-        s, e = first
-        out.append(
-            Anomaly(
-                "headless_article",
-                s,
-                min(e, s + 24),
-                page[s : min(e, s + 24)],
-                "continued from another page without its headline",
-            )
-        )
-    elif starts_cut and first is not None and d.is_article:
-        s, e = first
-        out.append(
-            Anomaly(
-                "truncated_article",
-                s,
-                min(e, s + 24),
-                page[s : min(e, s + 24)],
-                "body starts without its lead",
-            )
-        )
+    head: tuple[str, str] | None = None
+    if d.continued and not d.headline:
+        head = ("headless_article", "continued from another page without its headline")
+    elif starts_cut and d.is_article:
+        head = ("truncated_article", "body starts without its lead")
+    if head is not None and first is not None:
+        s, e = first[0], min(first[1], first[0] + 24)
+        out.append(Anomaly(head[0], s, e, page[s:e], head[1]))
     if ends_open and last is not None:
         s, e = last
         out.append(

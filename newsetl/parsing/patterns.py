@@ -46,14 +46,14 @@ BRACKETED_CREDIT = re.compile(
 )
 # Both ways of crediting text and pictures to one person: `文/图`, `图/文`.
 TEXT_AND_PHOTO = r"(?:文/图|图/文|文／图|图／文)"
-# A byline printed on a line of its own, without brackets: `文/图 本报记者 韩冰`,
-# `本报记者 周敏 通讯员 宋法宣`.
 # Who did the words and who the pictures, person by person: `文/李然 图/赵一鸣`.
 WORK_PREFIX = r"(?:文|图片|图|摄影)[/／]"
 _PERSON = (
     rf"(?:{WORK_PREFIX}[ \t\u3000]*(?:(?:{ROLE})[ \t\u3000:：]*)?{NAMES}"
     rf"|(?:{ROLE})[ \t\u3000:：/／]+{NAMES})"
 )
+# A byline printed on a line of its own, without brackets: `文/图 本报记者 韩冰`,
+# `本报记者 周敏 通讯员 宋法宣`, `文/李然 图/赵一鸣`.
 BARE_BYLINE = re.compile(
     rf"^[{BYLINE_MARK}]?[ \t\u3000]*(?:{TEXT_AND_PHOTO}[ \t\u3000]*)?"
     rf"(?:(?:{_PERSON}[ \t\u3000]*)+|(?:{ROLE_ONLY})[ \t\u3000]*)"
