@@ -24,6 +24,10 @@ FIELDS = (
 )
 NEAR = 40
 ONE_PER_PAGE = {"mixed_punctuation_width"}
+# How far into a parsed body the gold's first characters may start (a short deck or label
+# before the lead is either reading of the item).
+LEAD_WINDOW = 40
+_QUOTE = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂"} | {c: "'" for c in "‘’‚‛"})
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Score:
     explained_anomalies: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
+    pages: dict[str, Score] = field(default_factory=dict)
 
     def add(self, other: Score) -> None:
         self.gold_items += other.gold_items
@@ -52,6 +57,7 @@ class Score:
         self.explained_anomalies.update(other.explained_anomalies)
         self.misses.extend(other.misses)
         self.unexplained.extend(other.unexplained)
+        self.pages.update(other.pages)
 
     @property
     def precision(self) -> float:
@@ -84,6 +90,14 @@ class Score:
         total = sum(self.reported_anomalies.values())
         return sum(self.explained_anomalies.values()) / total if total else 1.0
 
+    def type_precision(self, kind: str) -> float:
+        n = self.reported_anomalies[kind]
+        return self.explained_anomalies[kind] / n if n else 1.0
+
+    def false_flags(self, kinds: set[str]) -> int:
+        """Reported anomalies of these types that no gold anomaly explains."""
+        return sum(self.reported_anomalies[t] - self.explained_anomalies[t] for t in kinds)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "items": {
@@ -106,20 +120,24 @@ class Score:
                     for t, n in sorted(self.reported_anomalies.items())
                 },
             },
+            "pages": {name: round(p.f1, 4) for name, p in self.pages.items()},
             "misses": self.misses,
             "unexplained": self.unexplained,
         }
 
 
 def _norm(text: str) -> str:
-    return normalize_text(text)
+    """Comparison form: width folded, whitespace and `#` marks removed, quotes unified."""
+    return normalize_text(text).replace("#", "").translate(_QUOTE)
 
 
 def _field(item: Item | dict[str, Any], name: str) -> Any:
     get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
-    if name == "headline_lines":
+    if name == "headline_lines":  # kicker, title, subtitle and banner, in any order
         banner = get("page_banner")
-        return [_norm(x) for x in ([banner] if banner else []) + list(get("headline_lines"))]
+        return sorted(
+            {_norm(x) for x in ([banner] if banner else []) + list(get("headline_lines"))}
+        )
     value = get(name)
     if isinstance(value, list):
         return sorted(value)
@@ -135,7 +153,15 @@ def _occurrences(text: str, snippet: str) -> list[tuple[int, int]]:
     return spots
 
 
-def score_page(page: Page, gold: dict[str, Any]) -> Score:
+def _matches(body: str, first: str, last: str, strict: bool) -> bool:
+    """The body ends with the gold's last characters and starts with its first ones (or,
+    unless strict, holds them within its first LEAD_WINDOW characters)."""
+    if not body.endswith(last):
+        return False
+    return body.startswith(first) if strict else first in body[: LEAD_WINDOW + len(first)]
+
+
+def score_page(page: Page, gold: dict[str, Any], strict: bool = False) -> Score:
     """Score one parsed page against its gold entry."""
     s = Score(gold_items=len(gold["items"]), parsed_items=len(page.items))
     bodies = [_norm(it.body) for it in page.items]
@@ -143,11 +169,7 @@ def score_page(page: Page, gold: dict[str, Any]) -> Score:
     for g in gold["items"]:
         first, last = _norm(g["body_first"]), _norm(g["body_last"])
         k = next(
-            (
-                k
-                for k, b in enumerate(bodies)
-                if k not in used and b.startswith(first) and b.endswith(last)
-            ),
+            (k for k, b in enumerate(bodies) if k not in used and _matches(b, first, last, strict)),
             None,
         )
         if k is None:
@@ -196,17 +218,20 @@ def score_page(page: Page, gold: dict[str, Any]) -> Score:
     return s
 
 
-def score_corpus(gold_path: str | Path, pages_dir: str | Path) -> Score:
-    """Parse every page named in the gold file and add up the scores."""
+def score_corpus(gold_path: str | Path, pages_dir: str | Path, strict: bool = False) -> Score:
+    """Parse every page named in the gold file and add up the scores (kept per page too)."""
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     total = Score()
     for name, entry in gold["files"].items():
-        total.add(score_page(parse_file(Path(pages_dir) / name), entry))
+        page = score_page(parse_file(Path(pages_dir) / name), entry, strict)
+        total.add(page)
+        total.pages[name] = page
     return total
 
 
-def format_table(score: Score) -> str:
-    """A plain-text report of a score."""
+def format_table(score: Score, per_page: bool = False) -> str:
+    """A plain-text report of a score; with `per_page`, each page's item F1 too."""
+    repairs = {"broken_paragraph", "join_char_repeat", "duplicated_block"}
     rows = [
         f"items     gold {score.gold_items}  parsed {score.parsed_items}  "
         f"matched {score.matched_items}",
@@ -220,8 +245,17 @@ def format_table(score: Score) -> str:
         ),
         f"anomaly precision  {score.anomaly_precision:.3f}   (explained by gold / reported)",
         *(
-            f"  {t:<26}{score.explained_anomalies[t]}/{n}"
+            f"  {t:<26}{score.explained_anomalies[t]}/{n}  {score.type_precision(t):.3f}"
             for t, n in sorted(score.reported_anomalies.items())
         ),
+        f"false flags of types other than {', '.join(sorted(repairs))}: "
+        f"{score.false_flags(set(score.reported_anomalies) - repairs)}",
     ]
+    if per_page:
+        rows.append("item F1 per page:")
+        rows += [
+            f"  {name:<28}{p.f1:.3f}  "
+            f"({p.matched_items} of {p.gold_items}, {p.parsed_items} parsed)"
+            for name, p in score.pages.items()
+        ]
     return "\n".join(rows)

@@ -1,4 +1,9 @@
-"""Score the page parser against a gold file: items, fields and anomalies."""
+"""Score the page parser against gold files: items, fields and anomalies.
+
+With no arguments, scores the three corpora there are: the seed pages, the pages written
+after the parser (`tests/pages`), and the real printed pages in `../shared/realpages` when
+that folder is present (they are read from there, never copied into the repository).
+"""
 
 from __future__ import annotations
 
@@ -11,23 +16,40 @@ from newsetl.scoring import format_table, score_corpus
 from newsetl.synth import GOLD
 
 ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "realpages"
+CORPORA = {
+    "seeds": (GOLD, ROOT / "seeds"),
+    "tests/pages": (ROOT / "tests" / "pages" / "gold.json", ROOT / "tests" / "pages"),
+    "realpages": (REAL / "truth.json", REAL / "pages"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--gold", default=GOLD)
-    ap.add_argument("--pages", default=ROOT / "seeds", help="directory holding the gold's pages")
-    ap.add_argument("--json", action="store_true", help="print the score as JSON")
+    ap.add_argument("--gold", type=Path, help="one gold file to score (with --pages)")
+    ap.add_argument("--pages", type=Path, help="directory holding the gold's pages")
+    ap.add_argument(
+        "--strict", action="store_true", help="a body must start with the gold's first characters"
+    )
+    ap.add_argument("--per-page", action="store_true", help="item F1 of every page")
+    ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--misses", action="store_true", help="list every miss")
     ap.add_argument(
         "--unexplained", action="store_true", help="list reported anomalies no gold explains"
     )
     args = ap.parse_args(argv)
-    score = score_corpus(args.gold, args.pages)
-    if args.json:
-        print(json.dumps(score.to_json(), ensure_ascii=False, indent=2))
+    if args.gold:
+        corpora = {str(args.gold): (args.gold, args.pages or args.gold.parent)}
     else:
-        print(format_table(score))
+        corpora = {k: v for k, v in CORPORA.items() if v[0].exists()}
+    scores = {name: score_corpus(g, p, args.strict) for name, (g, p) in corpora.items()}
+    if args.json:
+        out = {name: s.to_json() for name, s in scores.items()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for name, score in scores.items():
+        print(f"== {name}")
+        print(format_table(score, args.per_page))
         if args.misses:
             print("\n".join(score.misses))
         if args.unexplained:

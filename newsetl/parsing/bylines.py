@@ -43,7 +43,7 @@ def people(text: str) -> dict[str, list[str]]:
     A work prefix (`文/`, `图/`, `摄影/`) says what its person did, before a role too
     (`图/本报记者 B` is a photographer).
     """
-    text = text.strip("()（） \t\u3000" + P.BYLINE_MARK)
+    text = text.strip("()（）" + P.BLANKS + P.BYLINE_MARK)
     out: dict[str, list[str]] = {f: [] for f in set(_ROLE_FIELD.values())}
     work = list(_WORK.finditer(text))
     roles = [

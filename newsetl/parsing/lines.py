@@ -16,7 +16,7 @@ _TITLE_FORBIDDEN = re.compile(r"[。！？!?；;，,]|……")
 # A headline phrase may lead with a short label and a colon (`叶县：“小网格”撬动“大治理”`,
 # `市民被骗23万元 警方：凡是…都是诈骗`).
 _LABEL_COLON = re.compile(r"^[^:：]{1,10}[:：][^:：]{2,}$")
-_PHRASES = re.compile(r"[ \t\u3000]+")
+_PHRASES = re.compile(r"\s+")
 # Endings of a line a column break cut off (`…的`), unless it reads as a whole (`竟是假的`).
 _FRAGMENT_ENDS = ("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对")
 _WHOLE_DE = re.compile(r"[是了来][^，。；、]{0,8}的$")
@@ -38,10 +38,10 @@ class Unit:
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
-    content = line.strip(" \t\u3000\ufeff")
+    content = line.strip(P.BLANKS)
     if not content or content[0] == line[0]:
         return content, start
-    return content, start + len(line) - len(line.lstrip(" \t\u3000\ufeff"))
+    return content, start + len(line) - len(line.lstrip(P.BLANKS))
 
 
 def title_like(text: str) -> bool:
@@ -88,7 +88,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         if jump.start() == 0:
             note.gap = gap
             return [note]
-        return [*_split_line(content[: jump.start()].rstrip(" \t\u3000"), start, gap), note]
+        return [*_split_line(content[: jump.start()].rstrip(P.BLANKS), start, gap), note]
     whole = P.BRACKETED_CREDIT.match(content) if closed and content[0] in "(（" else None
     if whole:
         return [Unit("credit", content, start, end, gap, extra=whole.group(1))]
@@ -105,15 +105,15 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         named = P.UNBRACKETED_PEOPLE.match(content, cut) if dl.re is P.BARE_DATELINE else None
         if named:  # `本报讯 记者/黄丽 通讯员/杜娟　近日，…`
             rest = content[named.end() :]
-            cut, people = len(content) - len(rest.lstrip(" \t\u3000")), named.group(0)
+            cut, people = len(content) - len(rest.lstrip(P.BLANKS)), named.group(0)
         if len(content) > cut:
-            head = content[:cut].rstrip(" \t\u3000")
+            head = content[:cut].rstrip(P.BLANKS)
             units.append(Unit("dateline", head, start, start + cut, gap, extra=people))
             content, start, gap = content[cut:], start + cut, 0
     credit = _trailing_credit(content)
     if credit is not None:
         cut, names = credit
-        body = content[:cut].rstrip(" \t\u3000")
+        body = content[:cut].rstrip(P.BLANKS)
         kind = "text" if P.ends_sentence(body) else "caption"
         units.append(Unit(kind, body, start, start + len(body), gap))
         units.append(Unit("credit", content[cut:], start + cut, end, 0, extra=names))
@@ -121,7 +121,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     byline = P.CLOSING_BYLINE.search(content, max(0, len(content) - 70)) if closed else None
     if byline and byline.start() > 0 and P.ends_sentence(content[: byline.start()]):
         cut = byline.start()
-        body = content[:cut].rstrip(" \t\u3000")
+        body = content[:cut].rstrip(P.BLANKS)
         units.append(Unit("text", body, start, start + len(body), gap))
         units.append(Unit("byline", byline.group(0), start + cut, end, 0, extra=byline.group(0)))
         return units

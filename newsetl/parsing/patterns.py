@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Blanks a page prints inside or around a line: spaces of every width (U+00A0, U+3000, thin
+# spaces), tabs, zero-width spaces and a stray BOM. Patterns match them with `\s` (a unit never
+# holds a line break); strip() calls use this set.
+BLANKS = " \t\u00a0\u1680\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200C)))
 NAME = rf"[{CJK}][{CJK}·]{{1,3}}"
-NAMES = rf"{NAME}(?:[ \t\u3000、]+{NAME}){{0,3}}"
+NAMES = rf"{NAME}(?:[\s、]+{NAME}){{0,3}}"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’』」）)》】\"'"
 ROLE = (
@@ -18,51 +22,49 @@ ROLE_ONLY = r"本报评论员|本报特约评论员|特约评论员|评论员|�
 # A mark some papers print before a byline: `□本报记者 刘文清`.
 BYLINE_MARK = "□■◎●◆"
 
-HEADING_MARK = re.compile(r"^(#{1,6})[ \t\u3000]*")
+HEADING_MARK = re.compile(r"^(#{1,6})[\s]*")
 # The dispatch head of a news agency or of the paper's own bureau: `新华社郑州5月9日电`.
 DISPATCH = (
     rf"(?:本报|新华社|中新社|中国新闻社|人民日报)[{CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日[电讯]"
 )
 DATELINE = re.compile(
-    rf"^(本报讯|{DISPATCH}|本报)[ \t\u3000]*"
+    rf"^(本报讯|{DISPATCH}|本报)[\s]*"
     r"[(（]([^()（）]{0,60}?(?:记者|通讯员|实习生)[^()（）]{0,60})[)）]"
 )
-BARE_DATELINE = re.compile(rf"^(?:本报讯|{DISPATCH})[ \t\u3000]*")
+BARE_DATELINE = re.compile(rf"^(?:本报讯|{DISPATCH})[\s]*")
 # People after a dateline without brackets, ending at a space: `本报讯 记者/黄丽 通讯员/杜娟　`.
 UNBRACKETED_PEOPLE = re.compile(  # used with match(text, pos): no ^
-    rf"(?:(?:{ROLE})[/／:：]?[ \t]*{NAME}(?:[ \t、]+{NAME})*[ \t]*)+(?:报道)?(?=[ \t\u3000])"
+    rf"(?:(?:{ROLE})[/／:：]?[ \t]*{NAME}(?:[ \t、]+{NAME})*[ \t]*)+(?:报道)?(?=[\s])"
 )
 PLACEHOLDER = re.compile(r"^图[一二三四五六七八九十\d]{1,3}$")
 FIGURE_CAPTION = re.compile(r"^图[一二三四五六七八九十\d]{1,3}[:：]")
-CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[ \t\u3000]*)?({NAMES})[ \t\u3000/／]*摄$")
+CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[\s]*)?({NAMES})[\s/／]*摄$")
 TRAILING_CREDIT = re.compile(
-    rf"(?:(?<=[{SENTENCE_END}{CLOSERS}])|[ \t\u3000]+)"
-    rf"((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000/／]*摄)$"
+    rf"(?:(?<=[{SENTENCE_END}{CLOSERS}])|[\s]+)"
+    rf"((?:(?:{ROLE})[\s]*)?{NAMES}[\s/／]*摄)$"
 )
-CLOSING_BYLINE = re.compile(rf"[(（][ \t\u3000]*(?:{ROLE})[^()（）]{{1,60}}[)）]$")
+CLOSING_BYLINE = re.compile(rf"[(（][\s]*(?:{ROLE})[^()（）]{{1,60}}[)）]$")
 # A photo credit in brackets, alone or after a caption: `（通讯员 吕晓光 摄）`.
-BRACKETED_CREDIT = re.compile(
-    rf"[(（][ \t\u3000]*((?:(?:{ROLE})[ \t\u3000]*)?{NAMES}[ \t\u3000/／]*摄)[ \t\u3000]*[)）]$"
-)
+BRACKETED_CREDIT = re.compile(rf"[(（][\s]*((?:(?:{ROLE})[\s]*)?{NAMES}[\s/／]*摄)[\s]*[)）]$")
 # Both ways of crediting text and pictures to one person: `文/图`, `图/文`.
 TEXT_AND_PHOTO = r"(?:文/图|图/文|文／图|图／文)"
 # Who did the words and who the pictures, person by person: `文/李然 图/赵一鸣`.
 WORK_PREFIX = r"(?:文|图片|图|摄影)[/／]"
 _PERSON = (
-    rf"(?:{WORK_PREFIX}[ \t\u3000]*(?:(?:{ROLE})[ \t\u3000:：]*)?{NAMES}"
-    rf"|(?:{ROLE})[ \t\u3000:：/／]+{NAMES})"
+    rf"(?:{WORK_PREFIX}[\s]*(?:(?:{ROLE})[\s:：]*)?{NAMES}"
+    rf"|(?:{ROLE})[\s:：/／]+{NAMES})"
 )
 # A byline printed on a line of its own, without brackets: `文/图 本报记者 韩冰`,
 # `本报记者 周敏 通讯员 宋法宣`, `文/李然 图/赵一鸣`.
 BARE_BYLINE = re.compile(
-    rf"^[{BYLINE_MARK}]?[ \t\u3000]*(?:{TEXT_AND_PHOTO}[ \t\u3000]*)?"
-    rf"(?:(?:{_PERSON}[ \t\u3000]*)+|(?:{ROLE_ONLY})[ \t\u3000]*)"
+    rf"^[{BYLINE_MARK}]?[\s]*(?:{TEXT_AND_PHOTO}[\s]*)?"
+    rf"(?:(?:{_PERSON}[\s]*)+|(?:{ROLE_ONLY})[\s]*)"
     rf"(?:{TEXT_AND_PHOTO})?$"
 )
 # The page's staff line: `责任编辑：王丽　美编：刘畅　校对：张勇`.
 FOOTER = re.compile(r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读)[:：]")
 # A line of a table or of a contents box: cells apart by runs of spaces (`总额　　312.6亿元`).
-CELLS = re.compile(r"[ \t\u3000]{2,}\S+[ \t\u3000]{2,}|[ \t\u3000]{2,}\S*\d\S*$")
+CELLS = re.compile(r"[\s]{2,}\S+[\s]{2,}|[\s]{2,}\S*\d\S*$")
 BULLET = "▶►●■◆◇★☆·•"
 # A short line wholly in quotes or in 【】, with no sentence end: an intertitle
 # (`“电话那头，是一条命”`, `【法官说法】`).
@@ -72,9 +74,7 @@ DOCUMENT_TITLE = re.compile(r"(?:公示|公告|通告|通知|名单|启事|决�
 # A short line closed by a semicolon or colon: an entry of a list, a paragraph of its own.
 LIST_ENTRY_END = ("；", ";", "：", ":")
 # A note that the article continues from or on another page: `（上接第一版）`, `(下转第3版)`.
-JUMP = re.compile(
-    r"[(（][ \t\u3000]*(上接|接上|下转|转)第?[一二三四五六七八九十\d]{1,3}版[ \t\u3000]*[)）]$"
-)
+JUMP = re.compile(r"[(（][\s]*(上接|接上|下转|转)第?[一二三四五六七八九十\d]{1,3}版[\s]*[)）]$")
 TRIANGLE = "▲△"
 DATE_LEAD = re.compile(
     r"^[▲△]?(?:\d{1,2}月\d{1,2}日|近日|日前|昨天|昨日|今天|今年|去年|当天|近年来)"
@@ -85,7 +85,7 @@ DATE_ONLY = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日$|^\d{4}[-./]\d{1,2}[
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?!\d))"
 )
-SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][ \t\u3000]+[{CJK}“『「(（]")
+SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][\s]+[{CJK}“『「(（]")
 
 
 def ends_sentence(text: str) -> bool:
