@@ -19,3 +19,66 @@ def test_dateline_with_non_breaking_spaces_before_the_people() -> None:
     assert item.dateline == "本报洛阳3月2日电\u00a0\u00a0（记者周明远）"
     assert item.reporters == ["周明远"]
     assert item.body.startswith("春耕时节")
+
+
+def test_more_space_before_a_line_than_between_paragraphs_starts_an_item() -> None:
+    """A page that leaves one blank line between paragraphs and two between articles: the
+    second headline has no dateline, byline or dated lead after it, and holds a comma."""
+    page = parse_page(
+        "春风里的新农人（乡村振兴一线）\n\n"
+        "清晨，合作社的大棚里已经忙开了。返乡青年正在检查滴灌设备。\n\n"
+        "他说，种地也能种出好日子来。\n\n\n"
+        "小巷深处，老手艺有了新传人\n\n"
+        "走进老城的巷子，竹编作坊里传出说笑声。几位年轻人围着老师傅学编竹篮。\n\n"
+        "老师傅说，手艺不能断在自己手里。\n"
+    )
+    assert [it.headline_lines for it in page.items] == [
+        ["春风里的新农人（乡村振兴一线）"],
+        ["小巷深处，老手艺有了新传人"],
+    ]
+    assert not [a for a in page.anomalies if a.type == "broken_paragraph"]
+
+
+def test_photo_credits_of_agencies_and_padded_names() -> None:
+    page = parse_page(
+        "雪后初晴\n\n"
+        "1月8日，游客在景区观赏雪景。\n\n"
+        "新华社记者 郑  川摄\n\n\n"
+        "湖面上的冬捕\n\n"
+        "渔民在冰面上收网。\n\n"
+        "刘  洋  孙  跃摄影报道\n\n\n"
+        "山谷里的晨雾\n\n"
+        "晨雾在山谷间流动。\n\n"
+        "王清泉摄（视觉中国）\n"
+    )
+    assert [it.photographers for it in page.items] == [["郑川"], ["刘洋", "孙跃"], ["王清泉"]]
+    assert [it.kind for it in page.items] == ["photo"] * 3
+    assert all(it.body.endswith("。") for it in page.items)
+
+
+def test_closing_dispatch_author_note_box_label_and_furniture_are_not_body() -> None:
+    page = parse_page(
+        "港口迎来复航船只（国际观察）\n\n"
+        "核心阅读\n\n"
+        "港口恢复运营后，货运量逐步回升。\n\n"
+        "当地官员表示，复航将带动沿岸经济。\n\n"
+        "（本报开罗3月4日电）\n\n\n"
+        "读书，让城市更有温度（书香漫笔）\n\n"
+        "在地铁上读书的人多了起来，这是一个好现象。\n\n"
+        "（作者为某大学文学院教授）\n\n"
+        "栏目投稿邮箱：dushu@example.com\n\n"
+        "本版制图：李  明\n"
+    )
+    first, second = page.items
+    assert first.headline_lines == ["港口迎来复航船只（国际观察）"]
+    assert first.body.startswith("港口恢复运营后") and first.body.endswith("沿岸经济。")
+    assert second.headline_lines == ["读书，让城市更有温度（书香漫笔）"]
+    assert second.body == "在地铁上读书的人多了起来，这是一个好现象。"
+
+
+def test_dispatch_people_without_a_role_are_its_reporters() -> None:
+    page = parse_page(
+        "山村通了公交车\n\n本报遵义4月2日电  （陈立、吴晓峰）4月1日，山村首条公交线路开通。\n"
+    )
+    assert page.items[0].reporters == ["陈立", "吴晓峰"]
+    assert page.items[0].date_text == "4月2日"

@@ -7,6 +7,7 @@ import re
 from newsetl.parsing import patterns as P
 
 _ROLE = re.compile(P.ROLE)
+_CREDIT_END = re.compile(rf"[\s/／]*{P.CREDIT_END}$")
 _SEP = re.compile(r"[\s、，,/]+")
 _VALID = re.compile(rf"^{P.NAME}$")
 _WORK = re.compile(r"(?<![文图][/／])(文|图片|图|摄影)[/／](?![文图])")
@@ -32,9 +33,32 @@ _ROLE_FIELD = {
 }
 
 
+def _unpad(parts: list[str]) -> list[str]:
+    """Two-character names printed padded to three (`王  婷`, `银  燕  牟  健`) joined again."""
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        if len(parts[k]) == 1 and k + 1 < len(parts) and len(parts[k + 1]) == 1:
+            out.append(parts[k] + parts[k + 1])
+            k += 2
+        else:
+            out.append(parts[k])
+            k += 1
+    return out
+
+
 def _names(chunk: str) -> list[str]:
-    chunk = re.sub(r"文[/／]?图|图[/／]?文|摄$", " ", chunk)
-    return [n for n in _SEP.split(chunk) if n and _VALID.match(n) and len(n) <= 4]
+    chunk = re.sub(r"文[/／]?图|图[/／]?文|摄影报道$|摄影$|摄$", " ", chunk)
+    parts = _unpad([n for n in _SEP.split(chunk) if n])
+    return [n for n in parts if _VALID.match(n) and len(n) <= 4]
+
+
+def _role_field(role: str) -> str | None:
+    """The field of a role word, whatever outlet it names first (`新华社记者`: reporters)."""
+    return next((f for r, f in _ROLE_SUFFIXES if role.endswith(r)), None)
+
+
+_ROLE_SUFFIXES = sorted(_ROLE_FIELD.items(), key=lambda rf: -len(rf[0]))
 
 
 def people(text: str) -> dict[str, list[str]]:
@@ -53,7 +77,7 @@ def people(text: str) -> dict[str, list[str]]:
     pending: str | None = None  # the field a work prefix gives the role after it
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        field = _WORK_FIELD[m.group(1)] if m.re is _WORK else _ROLE_FIELD.get(m.group(0))
+        field = _WORK_FIELD[m.group(1)] if m.re is _WORK else _role_field(m.group(0))
         field, pending = pending or field, None
         names = _names(text[m.end() : end])
         if m.re is _WORK and not names:
@@ -61,6 +85,8 @@ def people(text: str) -> dict[str, list[str]]:
         for name in names:
             if field and name not in out[field]:  # a reader signs, and is no staff
                 out[field].append(name)
+    if not marks:  # a dispatch's bracket of bare names: its reporters
+        out["reporters"] = _names(text)
     if re.search(r"文[/／]?图|图[/／]?文", text):
         for name in out["reporters"]:
             if name not in out["photographers"]:
@@ -70,5 +96,4 @@ def people(text: str) -> dict[str, list[str]]:
 
 def credit_names(credit: str) -> list[str]:
     """Photographers named in a credit such as `本报记者 朱江森 摄`."""
-    text = _ROLE.sub(" ", credit.strip())
-    return _names(text.removesuffix("摄"))
+    return _names(_ROLE.sub(" ", _CREDIT_END.sub("", credit.strip())))

@@ -47,7 +47,7 @@ def _split_suffix(d: Draft, line_units: list, k: int) -> Draft:
     cut = d.frags[k].start
     new = Draft(headline=line_units, frags=d.frags[k:], split_from_suffix=True)
     d.frags = d.frags[:k]
-    for attr in ("credits", "bylines", "captions", "jumps"):
+    for attr in ("credits", "bylines", "captions", "jumps", "notes"):
         keep = [u for u in getattr(d, attr) if u.start < cut]
         setattr(new, attr, [u for u in getattr(d, attr) if u.start >= cut])
         setattr(d, attr, keep)
@@ -115,7 +115,7 @@ def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
 
 
 def _merge(into: Draft, tail: Draft) -> None:
-    for attr in ("frags", "credits", "bylines", "captions", "jumps"):
+    for attr in ("frags", "credits", "bylines", "captions", "jumps", "notes"):
         getattr(into, attr).extend(getattr(tail, attr))
     into.frags.sort(key=lambda u: u.start)
     into.closed = into.closed or tail.closed

@@ -11,8 +11,13 @@ from newsetl.parsing import patterns as P
 
 # The share of body lines printed indented above which indentation marks paragraphs.
 INDENTED_PAGE = 0.6
+# The longest headline line with a comma in it (longer ones read as a sentence cut short).
+LOOSE_TITLE = 30
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _TITLE_FORBIDDEN = re.compile(r"[。！？!?；;，,]|……")
+# Where the page sets a line apart, a headline may hold commas and, in a quote, ！ or ？
+# (`“我们回来了！”`).
+_LOOSE_FORBIDDEN = re.compile(r"[。；;]|……|[！？!?](?![”’』」])")
 # A headline phrase may lead with a short label and a colon (`叶县：“小网格”撬动“大治理”`,
 # `市民被骗23万元 警方：凡是…都是诈骗`).
 _LABEL_COLON = re.compile(r"^[^:：]{1,10}[:：][^:：]{2,}$")
@@ -27,6 +32,7 @@ class Unit:
     """One printed line (or part of one) with its kind and page offsets."""
 
     # text | heading | dateline | credit | caption | byline | placeholder | figcap | jump | footer
+    # | label (a box's label: `核心阅读`) | note (after the body: who the author is, the dispatch)
     kind: str
     text: str
     start: int
@@ -35,6 +41,7 @@ class Unit:
     level: int = 0  # markdown heading level, 0 when unmarked
     extra: str = ""  # dateline people text, or the credit / byline string
     indent: bool = False  # printed indented, on a page whose paragraphs start indented
+    flush: bool = False  # printed flush left, on a page whose body lines are indented
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
@@ -44,14 +51,15 @@ def _strip(line: str, start: int) -> tuple[str, int]:
     return content, start + len(line) - len(line.lstrip(P.BLANKS))
 
 
-def title_like(text: str) -> bool:
+def title_like(text: str, loose: bool = False) -> bool:
     """A headline candidate: short, no sentence punctuation (a colon only after a short
     label, a question or exclamation mark only at the end), balanced quotes, not a bare
-    date, a bullet or a row of table cells."""
+    date, a bullet or a row of table cells. `loose` allows commas and marks inside quotes."""
     core = text[:-1] if text[-1:] in "？！?!" else text  # `路灯何时能亮？`
     return (
         2 <= len(text) <= 42
-        and not _TITLE_FORBIDDEN.search(core)
+        and not (_LOOSE_FORBIDDEN if loose else _TITLE_FORBIDDEN).search(core)
+        and not (loose and (len(text) > LOOSE_TITLE or text.endswith(("，", ",", "、"))))
         and text[0] not in P.BULLET
         and not P.CELLS.search(text)
         and (
@@ -78,10 +86,13 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         return [Unit("placeholder", content, start, end, gap)]
     if first == "图" and P.FIGURE_CAPTION.match(content):
         return [Unit("figcap", content, start, end, gap)]
-    credited = content.endswith("摄")
-    if credited and len(content) <= 30 and P.CREDIT_LINE.match(content):
+    if len(content) <= 40 and (P.CREDIT_LINE.match(content) or P.AGENCY_CREDIT.match(content)):
         return [Unit("credit", content, start, end, gap, extra=content)]
+    if P.BOX_LABEL.match(content):
+        return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
+    if closed and (P.AUTHOR_NOTE.match(content) or P.CLOSING_DISPATCH.match(content)):
+        return [Unit("note", content, start, end, gap)]
     jump = P.JUMP.search(content, max(0, len(content) - 12)) if closed else None
     if jump:
         note = Unit("jump", jump.group(0), start + jump.start(), end, 0, extra=jump.group(1))
@@ -131,11 +142,12 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
 
 def _trailing_credit(content: str) -> tuple[int, str] | None:
     """Where a photo credit after a caption starts, and the credit without brackets."""
-    if content.endswith("摄"):
-        m = P.TRAILING_CREDIT.search(content, max(0, len(content) - 40))
-        if m and m.start() > 0:
-            return m.start(1), m.group(1)
-    elif content.endswith((")", "）")) and "摄" in content[-4:]:
+    if "摄" not in content[-14:]:
+        return None
+    m = P.TRAILING_CREDIT.search(content, max(0, len(content) - 50))
+    if m and m.start() > 0:
+        return m.start(1), m.group(1)
+    if content.endswith((")", "）")):
         m = P.BRACKETED_CREDIT.search(content, max(0, len(content) - 40))
         if m and m.start() > 0:
             return m.start(), m.group(1)
@@ -177,18 +189,30 @@ def page_units(text: str) -> list[Unit]:
         line_units[0].indent = line.startswith(("\u3000", "  ", "\t"))
         units.extend(line_units)
         gap = 0
+    if _indented_page(units):
+        for u in units:
+            u.flush = not u.indent
     if not _indent_marks_paragraphs(units):
         for u in units:
             u.indent = False
     return units
 
 
+def _body_lines(units: list[Unit]) -> list[Unit]:
+    return [u for u in units if u.kind == "text" and len(u.text) >= 20]
+
+
+def _indented_page(units: list[Unit]) -> bool:
+    """Most body lines start indented: a line printed flush left is set apart by that."""
+    body = _body_lines(units)
+    return len(body) >= 3 and sum(u.indent for u in body) >= INDENTED_PAGE * len(body)
+
+
 def _indent_marks_paragraphs(units: list[Unit]) -> bool:
     """Most body lines start indented, and a line going on with a sentence broken off above
     it does not: then indentation, not the sentence, tells where a paragraph starts. (Some
     pages indent every line, a column break's second half too.)"""
-    body = [u for u in units if u.kind == "text" and len(u.text) >= 20]
-    if len(body) < 3 or sum(u.indent for u in body) < INDENTED_PAGE * len(body):
+    if not _indented_page(units):
         return False
     return any(
         a.kind == b.kind == "text"

@@ -11,11 +11,16 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 BLANKS = " \t\u00a0\u1680\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200C)))
 NAME = rf"[{CJK}][{CJK}·]{{1,3}}"
 NAMES = rf"{NAME}(?:[\s、]+{NAME}){{0,3}}"
+NAMES_LIST = rf"{NAME}(?:[、，,]{NAME}){{0,5}}"
+# The names of a photo credit, where two-character names may be padded to three (`郑  川`).
+CREDIT_NAMES = rf"[{CJK}][{CJK}·]{{0,3}}(?:[\s、]+[{CJK}][{CJK}·]{{0,3}}){{0,7}}"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’』」）)》】\"'"
+# The outlet a role may name first: `新华社记者`, `人民日报记者`, `本报通讯员`.
+OUTLET = rf"(?:本报|新华社|中新社|[{CJK}]{{2,6}}?(?:社|报|台|网))"
 ROLE = (
-    r"本报记者|特约记者|见习记者|首席记者|全媒体记者|融媒体记者|记者"
-    r"|特约通讯员|通讯员|实习生|摄影记者|摄影|读者"
+    rf"(?:{OUTLET})?(?:特约记者|见习记者|首席记者|全媒体记者|融媒体记者|摄影记者|记者"
+    r"|特约通讯员|通讯员|实习生)|本报记者|摄影|读者"
 )
 # Signatures that name no one: the paper's commentator, its editors.
 ROLE_ONLY = r"本报评论员|本报特约评论员|特约评论员|评论员|本报编辑部"
@@ -24,12 +29,17 @@ BYLINE_MARK = "□■◎●◆"
 
 HEADING_MARK = re.compile(r"^(#{1,6})[\s]*")
 # The dispatch head of a news agency or of the paper's own bureau: `新华社郑州5月9日电`.
+# `据新华社…电`: a dispatch of the agency the paper took its text from.
 DISPATCH = (
-    rf"(?:本报|新华社|中新社|中国新闻社|人民日报)[{CJK}]{{0,10}}?\d{{1,2}}月\d{{1,2}}日[电讯]"
+    rf"据?(?:本报|新华社|中新社|中国新闻社|人民日报)[{CJK}、]{{0,12}}?"
+    rf"\d{{1,2}}月\d{{1,2}}日[电讯]"
 )
+# A dispatch printed at the end of the body instead of its head: `（本报柏林2月19日电）`.
+CLOSING_DISPATCH = re.compile(rf"^[(（]{DISPATCH}[)）]$")
+# The people in brackets name a role, or are only names (`（程焕、吴道禄）`: the reporters).
 DATELINE = re.compile(
     rf"^(本报讯|{DISPATCH}|本报)[\s]*"
-    r"[(（]([^()（）]{0,60}?(?:记者|通讯员|实习生)[^()（）]{0,60})[)）]"
+    rf"[(（]([^()（）]{{0,60}}?(?:记者|通讯员|实习生)[^()（）]{{0,60}}|{NAMES_LIST})[)）]"
 )
 BARE_DATELINE = re.compile(rf"^(?:本报讯|{DISPATCH})[\s]*")
 # People after a dateline without brackets, ending at a space: `本报讯 记者/黄丽 通讯员/杜娟　`.
@@ -38,10 +48,15 @@ UNBRACKETED_PEOPLE = re.compile(  # used with match(text, pos): no ^
 )
 PLACEHOLDER = re.compile(r"^图[一二三四五六七八九十\d]{1,3}$")
 FIGURE_CAPTION = re.compile(r"^图[一二三四五六七八九十\d]{1,3}[:：]")
-CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[\s]*)?({NAMES})[\s/／]*摄$")
+# The end of a photo credit: `摄`, `摄影报道`, and the source a credit may name after it
+# (`摄（影像中国）`, `摄(人民视觉)`).
+CREDIT_END = rf"摄(?:影报道|影)?(?:[(（][{CJK}]{{2,8}}[)）])?"
+CREDIT_LINE = re.compile(rf"^(?:(?:{ROLE})[\s]*)?({CREDIT_NAMES})[\s/／]*{CREDIT_END}$")
+# A picture handed out by an agency, with no one named: `新华社发`, `新华社记者 王浩发`.
+AGENCY_CREDIT = re.compile(rf"^{OUTLET}(?:记者[\s]*{NAMES})?[\s]*发$")
 TRAILING_CREDIT = re.compile(
     rf"(?:(?<=[{SENTENCE_END}{CLOSERS}])|[\s]+)"
-    rf"((?:(?:{ROLE})[\s]*)?{NAMES}[\s/／]*摄)$"
+    rf"((?:(?:{ROLE})[\s]*)?{CREDIT_NAMES}[\s/／]*{CREDIT_END})$"
 )
 CLOSING_BYLINE = re.compile(rf"[(（][\s]*(?:{ROLE})[^()（）]{{1,60}}[)）]$")
 # A photo credit in brackets, alone or after a caption: `（通讯员 吕晓光 摄）`.
@@ -62,7 +77,21 @@ BARE_BYLINE = re.compile(
     rf"(?:{TEXT_AND_PHOTO})?$"
 )
 # The page's staff line: `责任编辑：王丽　美编：刘畅　校对：张勇`.
-FOOTER = re.compile(r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读)[:：]")
+# Page furniture that belongs to no item: the staff line (`责任编辑：王丽　美编：刘畅`), the
+# credit of a chart or of the page's design (`本版制图：蔡华伟`), where data came from, a column's
+# mailbox and a bare e-mail address.
+FOOTER = re.compile(
+    r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|(?:本版)?(?:制图|设计|版式设计)"
+    r"|(?:数据|资料|图表)来源|(?:栏目)?(?:投稿)?邮箱)[:：]"
+    r"|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$"
+)
+# A note on who the author is, after the body: `（作者为西藏分社记者）`, `（作者单位：…）`.
+AUTHOR_NOTE = re.compile(r"^[(（]作者(?:为|系|是|单位)[^()（）]{2,60}[)）]$")
+# The label of a box printed with an article: `核心阅读`, `编者按`, `人物小传`.
+BOX_LABEL = re.compile(
+    r"^[【\[]?(?:核心阅读|编者按|编者的话|编后|编后语|人物小传|阅读提示|记者手记|延伸阅读|"
+    r"相关链接|背景链接|链接|小贴士|短评)[】\]]?[:：]?$"
+)
 # A line of a table or of a contents box: cells apart by runs of spaces (`总额　　312.6亿元`).
 CELLS = re.compile(r"[\s]{2,}\S+[\s]{2,}|[\s]{2,}\S*\d\S*$")
 BULLET = "▶►●■◆◇★☆·•"

@@ -128,3 +128,14 @@ def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[
         if accidental_pair(text, i):
             found.append((i, i + 2, f"character {text[i]} doubled"))
     return sorted(set(found))
+
+
+def runs_on(line: str, after: str) -> bool:
+    """The line stops inside a word that the text after it finishes (`提升老|年人`, `和5|8个`):
+    it was cut, it does not end there."""
+    left, right = line[-4:], after[:5]
+    if len(right) > 1 and right[0] in (left[-1:], right[1]):
+        right = right[1:]  # the character at the cut printed twice (`街道|和和58个`)
+    if not left or not right:
+        return False
+    return len(left) not in _boundaries(left + right)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from newsetl.parsing import patterns as P
 from newsetl.parsing.affinity import bigrams, containment, share
 from newsetl.parsing.lines import Unit, title_like
+from newsetl.parsing.repeats import runs_on
 
 INTERTITLE_AFFINITY = 0.5
 
@@ -22,6 +23,7 @@ class Draft:
     bylines: list[Unit] = field(default_factory=list)
     captions: list[Unit] = field(default_factory=list)
     jumps: list[Unit] = field(default_factory=list)  # continued from / on another page
+    notes: list[Unit] = field(default_factory=list)  # after the body: author, dispatch
     triangle: bool = False
     closed: bool = False
     interleaved: bool = False
@@ -40,7 +42,7 @@ class Draft:
 
     def units(self) -> list[Unit]:
         head = [self.dateline] if self.dateline else []
-        parts = self.frags + self.credits + self.bylines + self.captions + self.jumps
+        parts = self.frags + self.credits + self.bylines + self.captions + self.jumps + self.notes
         return self.headline + head + parts
 
     @property
@@ -54,8 +56,13 @@ class Draft:
         return any(u.extra in ("下转", "转") for u in self.jumps)
 
 
-def _is_candidate(u: Unit) -> bool:
-    return u.kind == "text" and not u.indent and u.text[0] not in P.TRIANGLE and title_like(u.text)
+def _is_candidate(u: Unit, loose: bool = False) -> bool:
+    return (
+        u.kind == "text"
+        and not u.indent
+        and u.text[0] not in P.TRIANGLE
+        and title_like(u.text, loose)
+    )
 
 
 def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
@@ -90,18 +97,27 @@ def _leads_body(units: list[Unit], j: int) -> bool:
     )
 
 
-def _weak_headline(
-    units: list[Unit], i: int, prev_open: bool, fresh: bool = False, apart: bool = False
-) -> bool:
+def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = False) -> bool:
     """Two of: the text before is closed, phrases spaced apart, a dated lead after, a
     document's name (`…的公示`),
-    `fresh`: no item is open (the page starts, or the last item was signed off), and
-    `apart`: blank lines before it on a page without blank lines between paragraphs."""
+    `fresh`: no item is open (the page starts, or the last item was signed off)."""
     score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
-    score += int(fresh) + int(apart) + int(bool(P.DOCUMENT_TITLE.search(units[i].text)))
+    score += int(fresh) + int(bool(P.DOCUMENT_TITLE.search(units[i].text)))
     nxt = units[i + 1] if i + 1 < len(units) else None
     score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
     return score >= 2
+
+
+def _spaced_items(units: list[Unit], paragraph_gap: int) -> bool:
+    """The page leaves more space between items than between paragraphs, and never that
+    much inside a paragraph (after a line that a column break cut off)."""
+    wide = [k for k in range(1, len(units)) if units[k].gap > paragraph_gap]
+    return bool(wide) and not any(
+        units[k - 1].kind == "text"
+        and not P.ends_sentence(units[k - 1].text)
+        and not title_like(units[k - 1].text)
+        for k in wide
+    )
 
 
 def _open_feature(drafts: list[Draft]) -> Draft | None:
@@ -126,6 +142,7 @@ class Segmenter:
         self.units = units
         gaps = sorted(u.gap for u in units if u.kind == "text" and len(u.text) >= 20)
         self.paragraph_gap = gaps[len(gaps) // 2] if gaps else 1  # the median
+        self.spaced_items = _spaced_items(units, self.paragraph_gap)
         self.drafts: list[Draft] = []
         self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
 
@@ -195,7 +212,9 @@ class Segmenter:
             if self._quoted_intertitle(i):
                 u.kind = "intertitle"
             elif u.kind == "heading" or (
-                _is_candidate(u) and not self._leads_on(i) and self._headline_here(i)
+                _is_candidate(u, loose=self._set_apart(i))
+                and not self._leads_on(i)
+                and self._headline_here(i)
             ):
                 i = self._headline_block(i)
                 continue
@@ -205,7 +224,24 @@ class Segmenter:
             (self.drafts[-1] if self.drafts else self._new()).captions.extend(self.pending)
         return self.drafts
 
+    def _set_apart(self, i: int) -> bool:
+        """The page sets this line apart from the text before it: the page starts, or more
+        blank lines than between paragraphs come after a finished paragraph."""
+        if i == 0:
+            return True
+        wide = self.units[i].gap > self.paragraph_gap
+        return self.spaced_items and wide and not self._prev_open()
+
+    def _cut_short(self, i: int) -> bool:
+        """The line stops inside a word the next line finishes: a cut line, not a headline."""
+        nxt = self.units[i + 1] if i + 1 < len(self.units) else None
+        return nxt is not None and nxt.kind == "text" and runs_on(self.units[i].text, nxt.text)
+
     def _headline_here(self, i: int) -> bool:
+        if self._cut_short(i):
+            return False
+        if self._set_apart(i):
+            return True
         prev_open = self._prev_open()
         if _strong_headline(self.units, i, prev_open):
             return True
@@ -218,9 +254,7 @@ class Segmenter:
             self.units[i].kind = "intertitle"
             return False
         fresh = self.cur is None or self.cur.closed
-        # on a page that prints paragraphs without blank lines, a blank line sets items apart
-        apart = self.paragraph_gap == 0 and self.units[i].gap > 0
-        return _weak_headline(self.units, i, prev_open, fresh, apart)
+        return _weak_headline(self.units, i, prev_open, fresh)
 
     def _leads_on(self, i: int) -> bool:
         """The unit is the rest of a line that starts with a dateline: the lead."""
@@ -247,15 +281,28 @@ class Segmenter:
     def _headline_block(self, i: int) -> int:
         block: list[Unit] = []
         units = self.units
+        apart = self._set_apart(i)
         while i < len(units) and (
             units[i].kind == "heading"
-            or (_is_candidate(units[i]) and (not block or self._continues_block(i)))
+            or not block
+            or (apart and len(block) < 4 and self._goes_on(block[-1], i))
+            or (_is_candidate(units[i]) and self._continues_block(i))
         ):
             units[i].kind = "heading"
             block.append(units[i])
             i += 1
         self._new(headline=block)
         return i
+
+    def _goes_on(self, last: Unit, i: int) -> bool:
+        """A line printed like the headline line above it, with no more space between."""
+        u = self.units[i]
+        return (
+            _is_candidate(u, loose=True)
+            and u.gap <= self.paragraph_gap
+            and u.flush == last.flush
+            and not self._cut_short(i)
+        )
 
     def _continues_block(self, i: int) -> bool:
         j = i
@@ -274,6 +321,15 @@ class Segmenter:
         cur = self.cur
         if u.kind == "footer":
             return  # the page's staff line belongs to no item
+        if u.kind == "label":  # a box's label inside an item: read like an intertitle
+            u.kind = "intertitle"
+            (cur if cur is not None and not cur.closed else self._new()).frags.append(u)
+            return
+        if u.kind == "note":
+            cur = cur or self._new()
+            cur.notes.append(u)
+            cur.closed = True
+            return
         if u.kind in ("placeholder", "figcap"):
             self.pending.append(u)
         elif u.kind == "dateline":
