@@ -27,7 +27,9 @@ CORPORA = {
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--gold", type=Path, help="one gold file to score (with --pages)")
-    ap.add_argument("--pages", type=Path, help="directory holding the gold's pages")
+    ap.add_argument(
+        "--pages", type=Path, help="directory of the gold's pages (default: its pages/ or its own)"
+    )
     ap.add_argument(
         "--strict", action="store_true", help="a body must start with the gold's first characters"
     )
@@ -39,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.gold:
-        corpora = {str(args.gold): (args.gold, args.pages or args.gold.parent)}
+        beside = args.gold.parent / "pages"
+        pages = args.pages or (beside if beside.is_dir() else args.gold.parent)
+        corpora = {str(args.gold): (args.gold, pages)}
     else:
         corpora = {k: v for k, v in CORPORA.items() if v[0].exists()}
     scores = {name: score_corpus(g, p, args.strict) for name, (g, p) in corpora.items()}

@@ -82,3 +82,58 @@ def test_dispatch_people_without_a_role_are_its_reporters() -> None:
     )
     assert page.items[0].reporters == ["陈立", "吴晓峰"]
     assert page.items[0].date_text == "4月2日"
+
+
+def test_a_page_that_marks_its_headlines_marks_them_all() -> None:
+    """Unmarked short lines on a `#`-marked page are intertitles inside the article."""
+    page = parse_page(
+        "## 湖畔新城迎来第一批居民\n\n"
+        "本报讯（记者 林夏）新城首批住宅近日交付，三百多户居民陆续入住。\n\n"
+        "配套设施同步到位\n\n"
+        "社区医院、菜市场和幼儿园已经开门。\n\n"
+        "## 老厂房变身创意园\n\n"
+        "本报讯（记者 林夏）废弃多年的纺织厂房改造完成，二十多家工作室入驻。\n"
+    )
+    first, second = page.items
+    assert first.intertitles == ["配套设施同步到位"]
+    assert first.body.endswith("幼儿园已经开门。")
+    assert second.headline_lines == ["老厂房变身创意园"]
+    assert not [a for a in page.anomalies if a.type == "broken_paragraph"]
+
+
+def test_an_intertitle_on_an_indented_page_is_not_joined_to_the_paragraph_after_it() -> None:
+    page = parse_page(
+        "小城里的夜市\n"
+        "\u3000\u3000天一黑，老街两旁的摊位就亮起了灯，小吃的香味飘满整条街。\n"
+        "\u3000\u3000烟火气回来了\n"
+        "\u3000\u3000摊主们说，今年的生意比往年好了不少，周末的客流翻了一番。\n"
+    )
+    (item,) = page.items
+    assert [p.text[:4] for p in item.paragraphs] == ["天一黑，", "摊主们说"]
+    assert not [a for a in page.anomalies if a.type == "broken_paragraph"]
+
+
+def test_a_line_cut_inside_a_word_is_no_headline() -> None:
+    """The first half of a paragraph broken by a column break, with extra space after it,
+    stops inside a word (`老|年人`): it is joined, never read as a headline."""
+    page = parse_page(
+        "社区食堂开张\n\n"
+        "本报讯（记者 林夏）社区食堂开张了，附近的居民排起了长队。\n\n"
+        "为了方便社区里的老\n\n\n"
+        "年人就餐，食堂还推出了送餐服务。\n"
+    )
+    (item,) = page.items
+    assert item.paragraphs[-1].text == "为了方便社区里的老年人就餐，食堂还推出了送餐服务。"
+    assert [a.type for a in page.anomalies] == ["broken_paragraph"]
+
+
+def test_closing_dispatch_with_its_people_and_a_mailbox_line() -> None:
+    page = parse_page(
+        "边境小镇的春耕\n\n"
+        "清晨的田野上，拖拉机来回穿梭，农民们忙着播种。\n\n"
+        "（新华社昆明3月5日电\u00a0\u00a0记者杨敏、赵  川）\n\n"
+        "欢迎来稿，邮箱：chungeng@example.com。\n"
+    )
+    (item,) = page.items
+    assert item.reporters == ["杨敏", "赵川"]
+    assert item.body == "清晨的田野上，拖拉机来回穿梭，农民们忙着播种。"

@@ -136,10 +136,11 @@ def _claimed(body: Draft, drafts: list[Draft]) -> bool:
 
 
 def _reads_on(rest: Draft, host: Draft, guest: Draft) -> bool:
-    """The body shares more of its wording with the host article than with the closed item."""
+    """The body shares more of its wording with the host article (its headline and body)
+    than with the closed item."""
     # a whole body's bigrams: intersecting sets beats one substring search per bigram
     words = bigrams(rest.text())
-    to_host = containment(words, bigrams(host.text()))
+    to_host = containment(words, bigrams("".join(u.text for u in host.headline) + host.text()))
     return to_host >= RESUME_MATCH and to_host > containment(
         words, bigrams("".join(u.text for u in guest.units()))
     )

@@ -91,7 +91,10 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     if P.BOX_LABEL.match(content):
         return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
-    if closed and (P.AUTHOR_NOTE.match(content) or P.CLOSING_DISPATCH.match(content)):
+    dispatch = P.CLOSING_DISPATCH.match(content) if closed else None
+    if dispatch and dispatch.group(1):
+        return [Unit("byline", content, start, end, gap, extra=dispatch.group(1))]
+    if dispatch or (closed and P.AUTHOR_NOTE.match(content)):
         return [Unit("note", content, start, end, gap)]
     jump = P.JUMP.search(content, max(0, len(content) - 12)) if closed else None
     if jump:

@@ -35,7 +35,8 @@ DISPATCH = (
     rf"\d{{1,2}}月\d{{1,2}}日[电讯]"
 )
 # A dispatch printed at the end of the body instead of its head: `（本报柏林2月19日电）`.
-CLOSING_DISPATCH = re.compile(rf"^[(（]{DISPATCH}[)）]$")
+# It may name its people: `（新华社北京5月17日电  记者朱超、魏忠杰）`.
+CLOSING_DISPATCH = re.compile(rf"^[(（]{DISPATCH}(?:\s*((?:{ROLE})[^()（）]{{1,60}}))?[)）]$")
 # The people in brackets name a role, or are only names (`（程焕、吴道禄）`: the reporters).
 DATELINE = re.compile(
     rf"^(本报讯|{DISPATCH}|本报)[\s]*"
@@ -79,11 +80,11 @@ BARE_BYLINE = re.compile(
 # The page's staff line: `责任编辑：王丽　美编：刘畅　校对：张勇`.
 # Page furniture that belongs to no item: the staff line (`责任编辑：王丽　美编：刘畅`), the
 # credit of a chart or of the page's design (`本版制图：蔡华伟`), where data came from, a column's
-# mailbox and a bare e-mail address.
+# mailbox and a line that ends in an e-mail address (`欢迎供稿，邮箱：…@….com。`).
 FOOTER = re.compile(
     r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|(?:本版)?(?:制图|设计|版式设计)"
     r"|(?:数据|资料|图表)来源|(?:栏目)?(?:投稿)?邮箱)[:：]"
-    r"|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$"
+    r"|^(?:[^。；;]{0,20}[:：])?[\w.+-]+@[\w-]+(?:\.[\w-]+)+。?$"
 )
 # A note on who the author is, after the body: `（作者为西藏分社记者）`, `（作者单位：…）`.
 AUTHOR_NOTE = re.compile(r"^[(（]作者(?:为|系|是|单位)[^()（）]{2,60}[)）]$")

@@ -8,13 +8,14 @@ from difflib import SequenceMatcher
 
 from newsetl.model import Anomaly
 from newsetl.parsing import patterns as P
-from newsetl.parsing.lines import Unit
-from newsetl.parsing.repeats import AFFIXES, accidental_pair
+from newsetl.parsing.lines import Unit, title_like
+from newsetl.parsing.repeats import AFFIXES, accidental_pair, runs_on
 from newsetl.parsing.scan import PageScan
 
 NEAR_DUPLICATE = 0.9
 MIN_DUPLICATE = 8
-LIST_ENTRY = 40  # the longest line ending in ；or ： read as a list entry, not a cut sentence
+LIST_ENTRY = 40  # the longest line ending in ： read as a list entry, not a cut sentence
+SHORT_PHRASES = 24  # the longest heading-like line with commas (`整治一村，建强一村`)
 MIN_QUOTED_COPY = 20  # shorter text found inside the item's text is a phrase used again
 KEY = 8
 _CJK_START = re.compile(rf"[{P.CJK}]")
@@ -117,14 +118,41 @@ class ParagraphBuilder:
             return text[1:], start + 1
         return text, start
 
+    @staticmethod
+    def _between(frags: list[Unit], k: int, paras: list[Para], open_para: Para | None) -> bool:
+        """A heading-like line between two finished paragraphs: an intertitle."""
+        text = frags[k].text
+        nxt = frags[k + 1] if k + 1 < len(frags) else None
+        return (
+            bool(paras)
+            and open_para is None
+            and nxt is not None
+            and nxt.kind == "text"
+            and not nxt.text.startswith(text[-1:])  # a character printed again at a cut
+            and not P.DATE_ONLY.match(nxt.text)  # a notice's signature above its date
+            and not P.CELLS.search(nxt.text)  # a table's title above its rows
+            and not P.ENUMERATOR.match(text)
+            and title_like(text)
+            and not runs_on(text, nxt.text)
+        )
+
+    @staticmethod
+    def _cut(before: str, text: str) -> bool:
+        """The open paragraph was cut where this line starts: a paragraph that reads as a
+        whole line (heading-like: short, no sentence mark, or short phrases apart by commas)
+        goes on only when the cut falls inside a word or prints a character twice."""
+        whole = title_like(before) or (len(before) <= SHORT_PHRASES and title_like(before, True))
+        doubled = text[:1] == before[-1:] or text[:1] == text[1:2]  # `市|容容貌`, `常委|会会议`
+        return not whole or doubled or runs_on(before, text)
+
     def build(self, frags: list[Unit], anchor: int | None) -> tuple[list[Para], list[str]]:
         """Paragraphs and intertitles of one item."""
         paras: list[Para] = []
         intertitles: list[str] = []
         item_norm = ""
         open_para: Para | None = None
-        for unit in frags:
-            if unit.kind == "intertitle":
+        for k, unit in enumerate(frags):
+            if unit.kind == "intertitle" or self._between(frags, k, paras, open_para):
                 intertitles.append(unit.text)
                 open_para = None
                 continue
@@ -142,6 +170,8 @@ class ParagraphBuilder:
             row = bool(P.CELLS.search(text))
             if row or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
                 open_para = None  # an indented line, a list item, a table row, a sign-off date
+            if open_para is not None and not self._cut(open_para.text, unit.text):
+                open_para = None
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
                 self._flag(
@@ -155,7 +185,9 @@ class ParagraphBuilder:
                 open_para = Para(anchor=anchor if anchor is not None and not paras else start)
                 open_para.add(text, start)
                 paras.append(open_para)
-            entry = len(text) <= LIST_ENTRY and text.endswith(P.LIST_ENTRY_END)
+            entry = text.endswith(("；", ";")) or (
+                len(text) <= LIST_ENTRY and text.endswith(P.LIST_ENTRY_END)
+            )
             if row or entry or P.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles

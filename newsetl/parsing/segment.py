@@ -108,6 +108,20 @@ def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = Fal
     return score >= 2
 
 
+def _marks_every_headline(units: list[Unit]) -> bool:
+    """The page marks its headlines (`# 主题`): it starts with one, has more, and one stands
+    before every dateline."""
+    return (
+        sum(u.kind == "heading" for u in units) >= 2
+        and units[0].kind == "heading"
+        and all(
+            units[k - 1].kind == "heading"
+            for k in range(1, len(units))
+            if units[k].kind == "dateline"
+        )
+    )
+
+
 def _spaced_items(units: list[Unit], paragraph_gap: int) -> bool:
     """The page leaves more space between items than between paragraphs, and never that
     much inside a paragraph (after a line that a column break cut off)."""
@@ -143,6 +157,7 @@ class Segmenter:
         gaps = sorted(u.gap for u in units if u.kind == "text" and len(u.text) >= 20)
         self.paragraph_gap = gaps[len(gaps) // 2] if gaps else 1  # the median
         self.spaced_items = _spaced_items(units, self.paragraph_gap)
+        self.marked = _marks_every_headline(units)
         self.drafts: list[Draft] = []
         self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
 
@@ -212,7 +227,8 @@ class Segmenter:
             if self._quoted_intertitle(i):
                 u.kind = "intertitle"
             elif u.kind == "heading" or (
-                _is_candidate(u, loose=self._set_apart(i))
+                not self.marked
+                and _is_candidate(u, loose=self._set_apart(i))
                 and not self._leads_on(i)
                 and self._headline_here(i)
             ):
