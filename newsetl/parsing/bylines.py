@@ -55,7 +55,8 @@ def _names(chunk: str) -> list[str]:
 
 def _role_field(role: str) -> str | None:
     """The field of a role word, whatever outlet it names first (`新华社记者`: reporters)."""
-    return next((f for r, f in _ROLE_SUFFIXES if role.endswith(r)), None)
+    field = _ROLE_FIELD.get(role)
+    return field or next((f for r, f in _ROLE_SUFFIXES if role.endswith(r)), None)
 
 
 _ROLE_SUFFIXES = sorted(_ROLE_FIELD.items(), key=lambda rf: -len(rf[0]))

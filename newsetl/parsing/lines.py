@@ -11,6 +11,7 @@ from newsetl.parsing import patterns as P
 
 # The share of body lines printed indented above which indentation marks paragraphs.
 INDENTED_PAGE = 0.6
+TITLE_MAX = 42  # the longest headline line
 # The longest headline line with a comma in it (longer ones read as a sentence cut short).
 LOOSE_TITLE = 30
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -57,7 +58,7 @@ def title_like(text: str, loose: bool = False) -> bool:
     date, a bullet or a row of table cells. `loose` allows commas and marks inside quotes."""
     core = text[:-1] if text[-1:] in "？！?!" else text  # `路灯何时能亮？`
     return (
-        2 <= len(text) <= 42
+        2 <= len(text) <= TITLE_MAX
         and not (_LOOSE_FORBIDDEN if loose else _TITLE_FORBIDDEN).search(core)
         and not (loose and (len(text) > LOOSE_TITLE or text.endswith(("，", ",", "、"))))
         and text[0] not in P.BULLET
@@ -80,15 +81,18 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     if mark and len(content) > mark.end():
         off = mark.end()
         return [Unit("heading", content[off:], start + off, end, gap, len(mark.group(1)))]
-    if P.FOOTER.match(content):
+    if P.FOOTER.match(content) or ("@" in content and P.MAILBOX.match(content)):
         return [Unit("footer", content, start, end, gap)]
     if first == "图" and P.PLACEHOLDER.match(content):
         return [Unit("placeholder", content, start, end, gap)]
     if first == "图" and P.FIGURE_CAPTION.match(content):
         return [Unit("figcap", content, start, end, gap)]
-    if len(content) <= 40 and (P.CREDIT_LINE.match(content) or P.AGENCY_CREDIT.match(content)):
+    short = len(content) <= 40
+    if short and "摄" in content[-14:] and P.CREDIT_LINE.match(content):
         return [Unit("credit", content, start, end, gap, extra=content)]
-    if P.BOX_LABEL.match(content):
+    if short and content[-1] == "发" and P.AGENCY_CREDIT.match(content):
+        return [Unit("credit", content, start, end, gap, extra=content)]
+    if len(content) <= 10 and P.BOX_LABEL.match(content):
         return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
     dispatch = P.CLOSING_DISPATCH.match(content) if closed else None
@@ -192,10 +196,11 @@ def page_units(text: str) -> list[Unit]:
         line_units[0].indent = line.startswith(("\u3000", "  ", "\t"))
         units.extend(line_units)
         gap = 0
-    if _indented_page(units):
+    indented = _indented_page(units)
+    if indented:
         for u in units:
             u.flush = not u.indent
-    if not _indent_marks_paragraphs(units):
+    if not (indented and _indent_marks_paragraphs(units)):
         for u in units:
             u.indent = False
     return units
@@ -212,11 +217,9 @@ def _indented_page(units: list[Unit]) -> bool:
 
 
 def _indent_marks_paragraphs(units: list[Unit]) -> bool:
-    """Most body lines start indented, and a line going on with a sentence broken off above
-    it does not: then indentation, not the sentence, tells where a paragraph starts. (Some
+    """On an indented page, a line going on with a sentence broken off above it is not
+    indented: then indentation, not the sentence, tells where a paragraph starts. (Some
     pages indent every line, a column break's second half too.)"""
-    if not _indented_page(units):
-        return False
     return any(
         a.kind == b.kind == "text"
         and not b.indent

@@ -84,8 +84,8 @@ BARE_BYLINE = re.compile(
 FOOTER = re.compile(
     r"^(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|(?:本版)?(?:制图|设计|版式设计)"
     r"|(?:数据|资料|图表)来源|(?:栏目)?(?:投稿)?邮箱)[:：]"
-    r"|^(?:[^。；;]{0,20}[:：])?[\w.+-]+@[\w-]+(?:\.[\w-]+)+。?$"
 )
+MAILBOX = re.compile(r"^(?:[^。；;@]{0,20}[:：])?[\w.+-]+@[\w-]+(?:\.[\w-]+)+。?$")
 # A note on who the author is, after the body: `（作者为西藏分社记者）`, `（作者单位：…）`.
 AUTHOR_NOTE = re.compile(r"^[(（]作者(?:为|系|是|单位)[^()（）]{2,60}[)）]$")
 # The label of a box printed with an article: `核心阅读`, `编者按`, `人物小传`.

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 from newsetl.model import Anomaly
 from newsetl.parsing import patterns as P
-from newsetl.parsing.lines import Unit, title_like
+from newsetl.parsing.lines import TITLE_MAX, Unit, title_like
 from newsetl.parsing.repeats import AFFIXES, accidental_pair, runs_on
 from newsetl.parsing.scan import PageScan
 
@@ -72,11 +72,13 @@ class ParagraphBuilder:
         head, tail = by_key.get(keys[0], ()), by_key.get(keys[1], ())
         if not head and not tail:
             return False
-        candidates = {*head, *tail}
-        for k in candidates:
+        # the fragment is the second sequence: its index is built once for every candidate
+        sm = SequenceMatcher(None, autojunk=False)
+        sm.set_seq2(norm)
+        for k in sorted({*head, *tail}):
             other = self.seen[k]
             if abs(len(other) - len(norm)) <= 0.15 * len(norm):
-                sm = SequenceMatcher(None, norm, other, autojunk=False)
+                sm.set_seq1(other)
                 if sm.quick_ratio() >= NEAR_DUPLICATE and sm.ratio() >= NEAR_DUPLICATE:
                     return True
         return False
@@ -124,7 +126,8 @@ class ParagraphBuilder:
         text = frags[k].text
         nxt = frags[k + 1] if k + 1 < len(frags) else None
         return (
-            bool(paras)
+            len(text) <= TITLE_MAX
+            and bool(paras)
             and open_para is None
             and nxt is not None
             and nxt.kind == "text"
@@ -141,6 +144,8 @@ class ParagraphBuilder:
         """The open paragraph was cut where this line starts: a paragraph that reads as a
         whole line (heading-like: short, no sentence mark, or short phrases apart by commas)
         goes on only when the cut falls inside a word or prints a character twice."""
+        if len(before) > TITLE_MAX:
+            return True
         whole = title_like(before) or (len(before) <= SHORT_PHRASES and title_like(before, True))
         doubled = text[:1] == before[-1:] or text[:1] == text[1:2]  # `市|容容貌`, `常委|会会议`
         return not whole or doubled or runs_on(before, text)

@@ -112,8 +112,9 @@ def _marks_every_headline(units: list[Unit]) -> bool:
     """The page marks its headlines (`# 主题`): it starts with one, has more, and one stands
     before every dateline."""
     return (
-        sum(u.kind == "heading" for u in units) >= 2
+        bool(units)
         and units[0].kind == "heading"
+        and sum(u.kind == "heading" for u in units) >= 2
         and all(
             units[k - 1].kind == "heading"
             for k in range(1, len(units))
