@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from newsetl.pagefiles import DEFAULT_PATTERN
+
 if TYPE_CHECKING:
     from newsetl.runtime import LocalAPI
 
@@ -59,6 +61,14 @@ console = Console(stderr=True)
 SeedsOpt = Annotated[Path, typer.Option("--seeds", help="Folder of page files to ingest.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")]
+PatternOpt = Annotated[
+    str,
+    typer.Option(
+        "--pattern",
+        help="Names of the page files in the folder (any case; hidden, partial and backup "
+        "names are never read).",
+    ),
+]
 
 
 class Format(StrEnum):
@@ -88,6 +98,7 @@ def run(
     address: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
+    pattern: PatternOpt = DEFAULT_PATTERN,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
     from newsetl.runtime import start_prefect
@@ -101,7 +112,7 @@ def run(
         raise fail(str(exc)) from None
     with console.status("Loading Prefect…"):
         from flows.ingest import prefetch, run_ingest
-    prefetch(str(seeds), batch_size, runner)  # while the local API boots
+    prefetch(str(seeds), batch_size, runner, pattern)  # while the local API boots
     if api:
         wait_for_local_api(api)
     from newsetl.lock import WarehouseBusy
@@ -109,7 +120,14 @@ def run(
     try:
         with console.status("Ingesting pages…"):
             summary = run_ingest(
-                str(seeds), str(db), str(out), batch_size, workers, runner=runner, address=address
+                str(seeds),
+                str(db),
+                str(out),
+                batch_size,
+                workers,
+                runner=runner,
+                address=address,
+                pattern=pattern,
             )
     except WarehouseBusy as exc:
         raise fail(str(exc), code=75) from None
@@ -144,6 +162,7 @@ def print_summary(summary: dict, wall: float) -> None:
         ("unchanged", "unchanged"),
         ("removed", "removed"),
         ("quarantined", "quarantined"),
+        ("skipped (not page files)", "skipped"),
         ("items", "items"),
         ("paragraphs", "paragraphs"),
     ]:
