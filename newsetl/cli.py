@@ -71,6 +71,10 @@ PatternOpt = Annotated[
 ]
 
 
+# `newsetl query`: the statement would write or reach outside the warehouse (EX_NOPERM).
+QUERY_REFUSED = 77
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -78,8 +82,8 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one clear sentence and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print one clear sentence (on one line, however long) and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -197,16 +201,27 @@ def query(
     db: DbOpt = DEFAULT_DB,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
-    """Run ad-hoc SQL on the warehouse through a read-only connection."""
+    """Run ad-hoc SQL on the warehouse, which it only reads: nothing else is read or written.
+
+    Exit codes: 1 when there is no warehouse or the SQL fails, 77 when the statement is
+    refused (it would write, or reach a file, database or extension outside the warehouse).
+    """
     import duckdb
 
     from newsetl import warehouse
 
     try:
-        with warehouse.connection(db, read_only=True) as con:
+        with warehouse.reader(db) as con:
             df = con.execute(sql).df()
-    except (warehouse.WarehouseError, duckdb.Error) as exc:
-        raise fail(str(exc).splitlines()[0]) from None
+    except warehouse.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if _refused(exc, message):
+            raise fail(
+                f"newsetl query only reads the warehouse: {message}", QUERY_REFUSED
+            ) from None
+        raise fail(message) from None
     if format is Format.csv:
         df.to_csv(sys.stdout, index=False)
     elif format is Format.json:
@@ -221,6 +236,15 @@ def query(
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
         console.print(f"{len(df)} rows")
+
+
+def _refused(exc: Exception, message: str) -> bool:
+    """Whether DuckDB refused a statement because the query connection only reads."""
+    import duckdb
+
+    return isinstance(exc, duckdb.PermissionException) or any(
+        m in message for m in ("in read-only mode", "the configuration has been locked")
+    )
 
 
 @app.command()
