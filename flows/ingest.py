@@ -51,7 +51,10 @@ def prefetch(
     global _prefetched
     if _prefetched is not None or runner != "local":
         return
-    if len(pagefiles.list_pages(Path(seeds), pattern).pages) > batch_size:
+    try:
+        if len(pagefiles.list_pages(Path(seeds), pattern).pages) > batch_size:
+            return
+    except OSError:  # the run's scan says what is wrong with the folder
         return
 
     def load() -> None:
