@@ -10,7 +10,6 @@ import os
 import threading
 import time
 from collections import Counter, deque
-from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -25,7 +24,7 @@ from flows.tasks import (
     scan_folder,
     worker_pool,
 )
-from newsetl import pipeline, quality, warehouse
+from newsetl import pagefiles, pipeline, quality, warehouse
 from newsetl.lock import writer_lock
 
 DEFAULT_BATCH_SIZE = 200
@@ -36,7 +35,12 @@ RUNNERS = ("local", "dask")
 _prefetched: threading.Thread | None = None
 
 
-def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "local") -> None:
+def prefetch(
+    seeds: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    runner: str = "local",
+    pattern: str = pagefiles.DEFAULT_PATTERN,
+) -> None:
     """Load the segmenter's dictionaries and the checks library in a background thread.
 
     Only for a run that processes its pages in this process (one batch, locally): started
@@ -45,7 +49,12 @@ def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "lo
     memory beside its loads. Started once per process.
     """
     global _prefetched
-    if _prefetched is not None or runner != "local" or not _one_batch(Path(seeds), batch_size):
+    if _prefetched is not None or runner != "local":
+        return
+    try:
+        if len(pagefiles.list_pages(Path(seeds), pattern).pages) > batch_size:
+            return
+    except OSError:  # the run's scan says what is wrong with the folder
         return
 
     def load() -> None:
@@ -54,12 +63,6 @@ def prefetch(seeds: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "lo
 
     _prefetched = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
     _prefetched.start()
-
-
-def _one_batch(folder: Path, batch_size: int) -> bool:
-    """Whether the folder holds at most one batch of files (it looks at no more than that)."""
-    files = (p for p in folder.rglob("*") if p.is_file())
-    return sum(1 for _ in islice(files, batch_size + 1)) <= batch_size
 
 
 def default_workers() -> int:
@@ -77,8 +80,12 @@ def ingest(
     local_pool: bool = True,
     fail_on_error: bool | None = None,
     quality_stage: bool = True,
+    pattern: str = pagefiles.DEFAULT_PATTERN,
 ) -> dict:
     """Bring the warehouse up to date with the page folder; return the run summary.
+
+    Only the folder's page files (names matching `pattern`; see `newsetl.pagefiles`) are
+    read; every other entry is counted as skipped and logged once.
 
     `workers` batches are processed at once (default: one per core); with `local_pool` they
     run in local worker processes, otherwise wherever the flow's task runner sends them.
@@ -93,23 +100,28 @@ def ingest(
     stages: Counter[str] = Counter()
     with writer_lock(db_path, wait_seconds=LOCK_WAIT_SECONDS):
         tick = time.perf_counter()
-        plan = scan_folder(folder, db_path)
+        plan = scan_folder(folder, db_path, pattern)
         stages["scan"] = time.perf_counter() - tick
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
             pipeline.start_run(con, run_id, folder)
         counts: Counter[str] = Counter(
-            seen=plan.seen, unchanged=len(plan.unchanged) + len(plan.rejected)
+            seen=plan.seen,
+            unchanged=len(plan.unchanged) + len(plan.rejected),
+            skipped=len(plan.skipped),
         )
         try:
             todo = plan.to_load
             logger.info(
-                "%d files: %d to load, %d unchanged, %d removed",
+                "%d files: %d to load, %d unchanged, %d removed; %d entries skipped",
                 plan.seen,
                 len(todo),
                 len(plan.unchanged),
                 len(plan.removed),
+                len(plan.skipped),
             )
+            for skipped in plan.skipped:
+                logger.warning("Skipped %s: %s.", skipped.path, skipped.reason)
             batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
             changed = frozenset(e.path for e in plan.changed)
             pool_size = workers if local_pool and len(batches) > 1 else 1
@@ -216,6 +228,7 @@ def run_ingest(
     runner: str = "local",
     address: str | None = None,
     quality_stage: bool = True,
+    pattern: str = pagefiles.DEFAULT_PATTERN,
 ) -> dict:
     """Run the ingest flow with its batches in local processes or on a Dask cluster.
 
@@ -226,9 +239,11 @@ def run_ingest(
     """
     if runner not in RUNNERS:
         raise ValueError(f"Unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}.")
-    prefetch(seeds, batch_size, runner)
+    prefetch(seeds, batch_size, runner, pattern)
     if runner == "local":
-        return ingest(seeds, db, reports, batch_size, workers, quality_stage=quality_stage)
+        return ingest(
+            seeds, db, reports, batch_size, workers, quality_stage=quality_stage, pattern=pattern
+        )
     from prefect.settings import PREFECT_API_URL
     from prefect_dask import DaskTaskRunner
 
@@ -248,4 +263,5 @@ def run_ingest(
         workers or 2 * default_workers(),
         local_pool=False,
         quality_stage=quality_stage,
+        pattern=pattern,
     )

@@ -71,12 +71,12 @@ def worker_pool(workers: int) -> Iterator[None]:
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=600)
-def scan_folder(folder: Path, db: Path) -> pipeline.ScanPlan:
-    """Migrate the warehouse and find new, changed, unchanged and removed files."""
+def scan_folder(folder: Path, db: Path, pattern: str) -> pipeline.ScanPlan:
+    """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
     con = warehouse.connect(db)
     try:
         warehouse.migrate(con)
-        return pipeline.scan(folder, con)
+        return pipeline.scan(folder, con, pattern)
     finally:
         con.close()
 

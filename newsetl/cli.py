@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from newsetl.pagefiles import DEFAULT_PATTERN
+
 if TYPE_CHECKING:
     from newsetl.runtime import LocalAPI
 
@@ -59,6 +61,18 @@ console = Console(stderr=True)
 SeedsOpt = Annotated[Path, typer.Option("--seeds", help="Folder of page files to ingest.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")]
+PatternOpt = Annotated[
+    str,
+    typer.Option(
+        "--pattern",
+        help="Names of the page files in the folder (any case; hidden, partial and backup "
+        "names are never read).",
+    ),
+]
+
+
+# `newsetl query`: the statement would write or reach outside the warehouse (EX_NOPERM).
+QUERY_REFUSED = 77
 
 
 class Format(StrEnum):
@@ -68,8 +82,8 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one clear sentence and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print one clear sentence (on one line, however long) and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -88,6 +102,7 @@ def run(
     address: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
+    pattern: PatternOpt = DEFAULT_PATTERN,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
     from newsetl.runtime import start_prefect
@@ -101,7 +116,7 @@ def run(
         raise fail(str(exc)) from None
     with console.status("Loading Prefect…"):
         from flows.ingest import prefetch, run_ingest
-    prefetch(str(seeds), batch_size, runner)  # while the local API boots
+    prefetch(str(seeds), batch_size, runner, pattern)  # while the local API boots
     if api:
         wait_for_local_api(api)
     from newsetl.lock import WarehouseBusy
@@ -109,7 +124,14 @@ def run(
     try:
         with console.status("Ingesting pages…"):
             summary = run_ingest(
-                str(seeds), str(db), str(out), batch_size, workers, runner=runner, address=address
+                str(seeds),
+                str(db),
+                str(out),
+                batch_size,
+                workers,
+                runner=runner,
+                address=address,
+                pattern=pattern,
             )
     except WarehouseBusy as exc:
         raise fail(str(exc), code=75) from None
@@ -144,6 +166,7 @@ def print_summary(summary: dict, wall: float) -> None:
         ("unchanged", "unchanged"),
         ("removed", "removed"),
         ("quarantined", "quarantined"),
+        ("skipped (not page files)", "skipped"),
         ("items", "items"),
         ("paragraphs", "paragraphs"),
     ]:
@@ -178,16 +201,27 @@ def query(
     db: DbOpt = DEFAULT_DB,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
-    """Run ad-hoc SQL on the warehouse through a read-only connection."""
+    """Run ad-hoc SQL on the warehouse, which it only reads: nothing else is read or written.
+
+    Exit codes: 1 when there is no warehouse or the SQL fails, 77 when the statement is
+    refused (it would write, or reach a file, database or extension outside the warehouse).
+    """
     import duckdb
 
     from newsetl import warehouse
 
     try:
-        with warehouse.connection(db, read_only=True) as con:
+        with warehouse.reader(db) as con:
             df = con.execute(sql).df()
-    except (warehouse.WarehouseError, duckdb.Error) as exc:
-        raise fail(str(exc).splitlines()[0]) from None
+    except warehouse.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if _refused(exc, message):
+            raise fail(
+                f"newsetl query only reads the warehouse: {message}", QUERY_REFUSED
+            ) from None
+        raise fail(message) from None
     if format is Format.csv:
         df.to_csv(sys.stdout, index=False)
     elif format is Format.json:
@@ -202,6 +236,15 @@ def query(
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
         console.print(f"{len(df)} rows")
+
+
+def _refused(exc: Exception, message: str) -> bool:
+    """Whether DuckDB refused a statement because the query connection only reads."""
+    import duckdb
+
+    return isinstance(exc, duckdb.PermissionException) or any(
+        m in message for m in ("in read-only mode", "the configuration has been locked")
+    )
 
 
 @app.command()

@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from newsetl.cli import DEFAULT_DB, DbOpt, OutOpt, SeedsOpt, console, fail, wait_for_local_api
+from newsetl.cli import (
+    DEFAULT_DB,
+    DEFAULT_PATTERN,
+    DbOpt,
+    OutOpt,
+    PatternOpt,
+    SeedsOpt,
+    console,
+    fail,
+    wait_for_local_api,
+)
+from newsetl.pagefiles import printable
 
 
 def serve(
@@ -52,6 +63,7 @@ def watch(
     timeout: Annotated[
         float | None, typer.Option(help="Stop watching after this many seconds.")
     ] = None,
+    pattern: PatternOpt = DEFAULT_PATTERN,
 ) -> None:
     """Ingest page files as they arrive in the folder, until stopped."""
     from newsetl.runtime import start_prefect
@@ -66,11 +78,11 @@ def watch(
         wait_for_local_api(api)
 
     def ingest_batch(batch: list[Path]) -> None:
-        names = ", ".join(p.relative_to(inbox.folder).as_posix() for p in batch[:5])
+        names = ", ".join(printable(p.relative_to(inbox.folder).as_posix()) for p in batch[:5])
         more = f" and {len(batch) - 5} more" if len(batch) > 5 else ""
         console.print(f"{len(batch)} changed: {names}{more}", highlight=False)
         try:
-            summary = ingest(seeds=str(seeds), db=str(db), reports=str(out))
+            summary = ingest(seeds=str(seeds), db=str(db), reports=str(out), pattern=pattern)
         except Exception as exc:
             console.print(f"[bold red]run failed, will retry:[/] {type(exc).__name__}: {exc}")
             raise
@@ -78,7 +90,8 @@ def watch(
         console.print(
             f"run {summary['run_id']}: {summary['status']}, {c.get('loaded', 0)} loaded, "
             f"{c.get('changed', 0)} changed, {c.get('quarantined', 0)} quarantined, "
-            f"{c.get('removed', 0)} removed ({summary['seconds']:.1f} s)",
+            f"{c.get('removed', 0)} removed, {c.get('skipped', 0)} skipped "
+            f"({summary['seconds']:.1f} s)",
             highlight=False,
         )
 
@@ -97,7 +110,7 @@ def watch(
     timer = threading.Timer(timeout or 0, stop.set)
     if timeout is not None:
         timer.start()
-    inbox = Inbox(seeds.resolve(), settle_seconds=settle)
+    inbox = Inbox(seeds.resolve(), settle_seconds=settle, pattern=pattern)
     console.print(f"Watching {seeds} (a file is ingested {settle:g} s after its last change).")
     started = time.monotonic()
     from prefect.exceptions import TerminationSignal

@@ -4,18 +4,20 @@ A file is ready once it has not changed for `settle_seconds` (its size and modif
 are re-read, so a file still being written is never handed over half-written). Files become
 ready together: a batch is released when every pending file has settled, so a burst of copies
 makes one run; a file that never settles holds the others back for at most
-`max_delay_seconds`. Prefect-free: the action run on each batch is passed in.
+`max_delay_seconds`. Only page files count (`newsetl.pagefiles`). Prefect-free: the action
+run on each batch is passed in.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsetl import pagefiles
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +52,23 @@ class Inbox:
         settle_seconds: float = 2.0,
         max_delay_seconds: float = 60.0,
         retry_seconds: float = 30.0,
+        pattern: str = pagefiles.DEFAULT_PATTERN,
     ) -> None:
         self.folder = folder
+        self.pattern = pattern
         self.settle_seconds = settle_seconds
         self.max_delay_seconds = max_delay_seconds
         self.retry_seconds = retry_seconds
         self.pending: dict[Path, Pending] = {}
 
     def is_page(self, path: Path) -> bool:
-        """A file the ingest reads: inside the folder, no hidden part, not a directory."""
-        try:
-            parts = path.relative_to(self.folder).parts
-        except ValueError:
-            return False
-        return bool(parts) and not any(p.startswith(".") for p in parts) and not path.is_dir()
+        """A page file of the folder (or one that was, and is gone)."""
+        return pagefiles.is_page(self.folder, path, self.pattern)
+
+    def existing(self) -> list[Path]:
+        """The page files in the folder now."""
+        listing = pagefiles.list_pages(self.folder, self.pattern)
+        return [self.folder / p.os_path for p in listing.pages]
 
     def observe(self, paths: Iterable[Path], now: float) -> None:
         """Record that these files changed (were added, written or removed) at `now`."""
@@ -114,37 +119,40 @@ def watch_inbox(
     With `once`, returns after the first batch.
     """
     from watchfiles import watch
+    from watchfiles._rust_notify import WatchfilesRustInternalError
 
     stop = stop or threading.Event()
     batches = 0
-    started = False
-    for changes in watch(
-        inbox.folder,
-        watch_filter=lambda _change, path: inbox.is_page(Path(path)),
-        debounce=int(tick_seconds * 1000),
-        rust_timeout=int(tick_seconds * 1000),
-        yield_on_timeout=True,
-        stop_event=stop,
-    ):
-        now = time.monotonic()
-        if not started:
-            started = True
-            inbox.observe(_existing(inbox.folder), now)
-        inbox.observe((Path(p) for _, p in changes), now)
-        batch = inbox.ready(now)
-        if not batch:
-            continue
+    rescan = True  # the files already there count as changed
+    while not stop.is_set():
         try:
-            ingest(batch)
-        except Exception:
-            log.exception("Ingesting %d files failed; they will be tried again", len(batch))
-            inbox.retry_later(batch, time.monotonic())
-            continue
-        batches += 1
-        if once:
-            break
+            for changes in watch(
+                inbox.folder,
+                watch_filter=lambda _change, path: inbox.is_page(Path(path)),
+                debounce=int(tick_seconds * 1000),
+                rust_timeout=int(tick_seconds * 1000),
+                yield_on_timeout=True,
+                stop_event=stop,
+            ):
+                now = time.monotonic()
+                if rescan:
+                    rescan = False
+                    inbox.observe(inbox.existing(), now)
+                inbox.observe((Path(p) for _, p in changes), now)
+                batch = inbox.ready(now)
+                if not batch:
+                    continue
+                try:
+                    ingest(batch)
+                except Exception:
+                    log.exception("Ingesting %d files failed; they will be tried again", len(batch))
+                    inbox.retry_later(batch, time.monotonic())
+                    continue
+                batches += 1
+                if once:
+                    return batches
+        except WatchfilesRustInternalError as exc:
+            # A name that is not UTF-8 ends the watch; the folder is looked at afresh instead.
+            log.warning("Watching again after a file event it could not read: %s", exc)
+            rescan = True
     return batches
-
-
-def _existing(folder: Path) -> list[Path]:
-    return [Path(root) / name for root, _dirs, files in os.walk(folder) for name in files]

@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from newsetl import __version__, keys, warehouse
+from newsetl import __version__, keys, pagefiles, warehouse
 from newsetl.decode import DecodeError, decode_bytes
+from newsetl.pagefiles import Skipped, UnreadablePage
 from newsetl.parsing import parse_page
 from newsetl.quality import CheckSummary
 from newsetl.runtime import return_free_memory
@@ -36,9 +37,10 @@ LIBRARIES = ("prefect", "duckdb", "pandera", "great_expectations", "jieba", "rji
 class FileEntry:
     """A page file found in the folder."""
 
-    path: str  # relative to the folder, with forward slashes
-    sha256: str
+    path: str  # relative to the folder, with forward slashes, printable (pagefiles.PageFile)
+    sha256: str | None  # None: the file could not be read at the scan
     size_bytes: int
+    os_path: str  # relative to the folder, as the file system spells it
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ScanPlan:
     unchanged: list[FileEntry] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rejected: list[FileEntry] = field(default_factory=list)  # quarantined before, same content
+    skipped: list[Skipped] = field(default_factory=list)  # entries that are not page files
 
     @property
     def to_load(self) -> list[FileEntry]:
@@ -99,30 +102,25 @@ def warm_up() -> None:
     validate(batch.frames())
 
 
-def page_files(folder: Path) -> list[Path]:
-    """Regular, non-hidden files under the folder, in path order."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
-
-
-def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
-    """Compare the folder with the warehouse by content hash."""
+def scan(
+    folder: Path, con: duckdb.DuckDBPyConnection, pattern: str = pagefiles.DEFAULT_PATTERN
+) -> ScanPlan:
+    """Compare the folder's page files with the warehouse by content hash."""
     if not folder.is_dir():
         raise FileNotFoundError(f"The page folder {folder} does not exist.")
     loaded = warehouse.current_files(con)
     rejected = warehouse.quarantined_files(con)
-    plan = ScanPlan()
-    present = set()
-    for file in page_files(folder):
-        rel = file.relative_to(folder).as_posix()
-        data = file.read_bytes()
-        entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data))
-        present.add(rel)
+    listing = pagefiles.list_pages(folder, pattern)
+    plan = ScanPlan(skipped=listing.skipped)
+    for page in listing.pages:
+        rel = page.path
+        try:
+            data = pagefiles.read_page_file(folder, page.os_path)
+            entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data), page.os_path)
+        except UnreadablePage:  # quarantined with its reason when processed
+            entry = FileEntry(rel, None, 0, page.os_path)
         state = loaded.get(rel)
-        if state is None and rejected.get(rel) == entry.sha256:
+        if state is None and rel in rejected and rejected[rel] == entry.sha256:
             plan.rejected.append(entry)
         elif state is None:
             plan.new.append(entry)
@@ -130,7 +128,7 @@ def scan(folder: Path, con: duckdb.DuckDBPyConnection) -> ScanPlan:
             plan.changed.append(entry)
         else:
             plan.unchanged.append(entry)
-    plan.removed = sorted(set(loaded) - present)
+    plan.removed = sorted(set(loaded) - {p.path for p in listing.pages})
     return plan
 
 
@@ -193,7 +191,7 @@ def _process_chunk(
     for entry in entries:
         try:
             started = time.perf_counter()
-            data = (folder / entry.path).read_bytes()
+            data = pagefiles.read_page_file(folder, entry.os_path)
             result.size_bytes += len(data)
             if hashlib.sha256(data).hexdigest() != entry.sha256:
                 raise DecodeError("the file changed while it was being read; it will be retried")
@@ -208,17 +206,18 @@ def _process_chunk(
             batch.extend(rows)
             seconds["segment"] += segmenting
             seconds["tables"] += time.perf_counter() - parsed - segmenting
-        except (OSError, DecodeError) as exc:
-            reason = f"{entry.path}: {exc}"
-            reject(entry, "decode", reason)
-            outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
-            continue
+        except UnreadablePage as exc:
+            stage, reason = "read", f"{entry.path}: {exc}"
+        except DecodeError as exc:
+            stage, reason = "decode", f"{entry.path}: {exc}"
         except Exception as exc:  # a parser bug must not stop the run
+            stage = "parse"
             reason = f"{entry.path}: the parser failed ({type(exc).__name__}: {exc})"
-            reject(entry, "parse", reason)
-            outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
+        else:
+            ids[keys.file_id(entry.path, entry.sha256)] = entry
             continue
-        ids[keys.file_id(entry.path, entry.sha256)] = entry
+        reject(entry, stage, reason)
+        outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
 
     started = time.perf_counter()
     batch.rank_keywords()

@@ -100,6 +100,20 @@ def connection(db_path: str | Path, read_only: bool = False) -> Iterator[duckdb.
 
 
 @contextmanager
+def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that reaches the warehouse and nothing else, closed on exit.
+
+    External access is off (no ATTACH of another file, no COPY TO, no file-reading table
+    function, no extension install) and the configuration is locked, so SQL cannot turn it
+    back on.
+    """
+    with connection(db_path, read_only=True) as con:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        yield con
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction: committed on exit, rolled back on any error."""
     con.execute("BEGIN TRANSACTION")

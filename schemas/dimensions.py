@@ -13,7 +13,9 @@ class SourceFileSchema(pa.DataFrameModel):
     path: Series[str] = pa.Field(str_length={"min_value": 1})
     sha256: Series[str] = pa.Field(str_matches=p.SHA256)
     size_bytes: Series[int] = pa.Field(gt=0)
-    encoding: Series[str] = pa.Field(isin=["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+    encoding: Series[str] = pa.Field(
+        isin=["utf-8", "utf-8-sig", "utf-16", "utf-32", "gb18030", "big5"]
+    )
     raw_text: Series[str] = pa.Field(str_length={"min_value": 1})
     n_chars: Series[int] = pa.Field(gt=0)
     n_items: Series[int] = pa.Field(ge=0)

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsetl import pipeline, warehouse
+from newsetl import pagefiles, pipeline, warehouse
 from newsetl.decode import decode_bytes
 from newsetl.parsing import parse_page
 
@@ -30,13 +30,13 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--profile", choices=("parse", "segment"))
     args = ap.parse_args()
-    files = pipeline.page_files(args.folder)
+    files = pagefiles.list_pages(args.folder).pages
     files = files[: args.files] if args.files else files
     entries = []
     for f in files:
-        data = f.read_bytes()
-        rel = f.relative_to(args.folder).as_posix()
-        entries.append(pipeline.FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data)))
+        data = pagefiles.read_page_file(args.folder, f.os_path)
+        sha = hashlib.sha256(data).hexdigest()
+        entries.append(pipeline.FileEntry(f.path, sha, len(data), f.os_path))
     pipeline.warm_up()
     seconds: Counter[str] = Counter()
     size = 0

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from newsetl.cli import app
+from newsetl.cli import QUERY_REFUSED, app
+from tests.conftest import count
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -98,6 +101,58 @@ def test_query_is_read_only_and_errors_are_one_line(seeded_warehouse):
     assert "read-only" in result.output.lower() or "read only" in result.output.lower()
     missing = runner.invoke(app, ["query", "SELECT 1", "--db", str(db.parent / "none.duckdb")])
     assert missing.exit_code != 0 and "newsetl run" in missing.output
+
+
+def _one_line_error(result) -> str:
+    """The single line a failed command printed (nothing else, no traceback)."""
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+def test_query_reaches_nothing_but_the_warehouse(seeded_warehouse, tmp_path):
+    db, _ = seeded_warehouse
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE fact_article AS SELECT 1 AS article_id")
+    linked = tmp_path / "linked.duckdb"
+    os.link(db, linked)  # the warehouse itself, under another name
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT\n", encoding="utf-8")
+    exported = tmp_path / "out.csv"
+    articles = count(db, "SELECT count(*) FROM fact_article")
+    for sql in (
+        f"ATTACH '{other}' AS o (READ_WRITE); DELETE FROM o.fact_article",
+        f"ATTACH '{linked}' AS w (READ_WRITE); DELETE FROM w.fact_article",
+        f"COPY (SELECT * FROM fact_article) TO '{exported}'",
+        f"SELECT * FROM read_text('{secret}')",
+        f"SELECT * FROM read_csv('{secret}')",
+        f"SELECT * FROM '{secret}'",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+        "DELETE FROM fact_article",
+    ):
+        result = runner.invoke(app, ["query", sql, "--db", str(db)])
+        assert result.exit_code == QUERY_REFUSED or (
+            result.exit_code == 1 and "does not exist" in result.output
+        ), (sql, result.output)
+        line = _one_line_error(result)
+        assert "SECRET-CONTENT" not in line
+    assert not exported.exists()
+    assert count(db, "SELECT count(*) FROM fact_article") == articles
+    assert count(other, "SELECT count(*) FROM fact_article") == 1
+    assert "only reads the warehouse" in _one_line_error(
+        runner.invoke(app, ["query", f"SELECT * FROM read_text('{secret}')", "--db", str(db)])
+    )
+
+
+def test_query_errors_are_one_line_with_their_exit_code(seeded_warehouse):
+    db, _ = seeded_warehouse
+    wrong = runner.invoke(app, ["query", "SELEC 1", "--db", str(db)])
+    assert wrong.exit_code == 1 and "syntax error" in _one_line_error(wrong)
+    long_name = "x" * 300  # longer than a terminal line: still one line
+    unknown = runner.invoke(app, ["query", f"SELECT * FROM {long_name}", "--db", str(db)])
+    assert unknown.exit_code == 1 and long_name in _one_line_error(unknown)
 
 
 @pytest.mark.parametrize(

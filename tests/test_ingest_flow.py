@@ -9,7 +9,8 @@ import duckdb
 
 from flows.ingest import ingest
 from newsetl import warehouse
-from tests.conftest import count
+from tests.conftest import count, rows
+from tests.test_decode import PAGE, TRADITIONAL
 
 GOLD_ITEMS = 41
 
@@ -70,3 +71,26 @@ def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
     assert again["report"] == summary["report"]
     assert index.stat().st_mtime_ns == written
     assert again["checks"]["dq_run_id"] == summary["checks"]["dq_run_id"]
+
+
+def test_pages_are_loaded_in_their_own_encoding_or_quarantined(
+    prefect_server, seeds_copy, tmp_path
+):
+    (seeds_copy / "big5.txt").write_bytes(TRADITIONAL.encode("big5"))
+    (seeds_copy / "utf32.txt").write_bytes(PAGE.encode("utf-32"))
+    japanese = "今日はとても良い天気ですね。明日は雨が降るそうです。図書館へ行きましょう。"
+    (seeds_copy / "sjis.txt").write_bytes(japanese.encode("shift_jis"))
+    db = tmp_path / "wh" / "news.duckdb"
+    summary = ingest(seeds=str(seeds_copy), db=str(db), reports=str(tmp_path / "reports"))
+    assert summary["counts"]["loaded"] == 7 and summary["counts"]["quarantined"] == 1
+    assert rows(
+        db, "SELECT path, encoding, raw_text FROM dim_source_file WHERE path IN (?, ?) ORDER BY 1",
+        ["big5.txt", "utf32.txt"],
+    ) == [("big5.txt", "big5", TRADITIONAL), ("utf32.txt", "utf-32", PAGE)]  # fmt: skip
+    assert rows(
+        db,
+        "SELECT title FROM fact_article JOIN dim_source_file USING (file_id) WHERE path = ?",
+        ["big5.txt"],
+    ) == [("社區服務中心舉行開放日活動",)]
+    (reason,) = rows(db, "SELECT reason FROM quarantine WHERE path = 'sjis.txt'")[0]
+    assert "not plausible Chinese in GB18030 or Big5" in reason

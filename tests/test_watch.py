@@ -92,6 +92,25 @@ def test_hidden_files_directories_and_outsiders_are_ignored(folder, tmp_path):
     assert inbox.ready(now=0) == [nested]
 
 
+def test_links_fifos_and_names_outside_the_pattern_are_ignored(folder, tmp_path):
+    inbox = Inbox(folder, settle_seconds=0)
+    page = _write(folder / "page.txt", b"x")
+    (folder / "link.txt").symlink_to(page)
+    (folder / "linked").symlink_to(folder / "sub", target_is_directory=True)
+    (folder / "sub").mkdir()
+    _write(folder / "sub" / "in-linked.txt", b"x")
+    os.mkfifo(folder / "fifo.txt")
+    others = [_write(folder / name, b"x") for name in ("a.txt.part", "a.txt~", "notes.md")]
+    inbox.observe(
+        [folder / "link.txt", folder / "linked" / "in-linked.txt", folder / "fifo.txt", *others],
+        now=0,
+    )
+    assert inbox.ready(now=0) == []
+    inbox.observe([page], now=0)
+    assert inbox.ready(now=0) == [page]
+    assert Inbox(folder, pattern="*.md").is_page(folder / "notes.md")
+
+
 def test_a_removed_file_is_reported_too(folder):
     inbox = Inbox(folder, settle_seconds=1)
     page = _write(folder / "a.txt", b"x")
@@ -218,6 +237,30 @@ def test_watch_loads_a_slowly_written_page_once_and_survives_a_bad_file(folder, 
     )
     assert dict(bad)["quarantined"] == 1
     assert set(dict(bad)) <= {"quarantined", "unchanged"}
+
+
+def test_watch_survives_a_file_name_that_is_not_utf8(folder, tmp_path, api_env):
+    db = tmp_path / "wh" / "news.duckdb"
+    watcher = Watcher(
+        ["--seeds", str(folder), "--db", str(db), "--out", str(tmp_path / "reports"),
+         "--settle", "0.5", "--timeout", "300"],
+        api_env,
+    )  # fmt: skip
+    try:
+        watcher.wait_for("Watching ", timeout=120)
+        _write(folder / os.fsdecode(b"\xff\xfe.txt"), SEED_PAGE.read_bytes())
+        assert "\\xff\\xfe.txt" in watcher.wait_for(BATCH_LINE, timeout=60)
+        assert "1 loaded" in watcher.wait_for(RUN_LINE, timeout=180)
+        _write(folder / "page.txt", (REPO / "seeds" / "001_adedccc03c8950b2.txt").read_bytes())
+        assert "1 loaded" in watcher.wait_for(RUN_LINE, timeout=180)
+        assert watcher.proc.poll() is None  # still watching
+    finally:
+        code = watcher.stop()
+    assert code == 0, "\n".join(watcher.seen)
+    assert sorted(rows(db, "SELECT path FROM dim_source_file")) == [
+        ("\\xff\\xfe.txt",),
+        ("page.txt",),
+    ]
 
 
 def test_ctrl_c_during_a_run_lets_it_finish_then_stops(folder, tmp_path, api_env):
