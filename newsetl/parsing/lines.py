@@ -69,6 +69,7 @@ def title_like(text: str, loose: bool = False) -> bool:
         )
         and not P.DATE_ONLY.match(text)
         and P.quotes_balanced(text)
+        and P.brackets_balanced(text)
         and text[0] not in P.CLOSERS + "、"
         and (not text.endswith(_FRAGMENT_ENDS) or bool(_WHOLE_DE.search(text)))
     )
@@ -92,7 +93,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         return [Unit("credit", content, start, end, gap, extra=content)]
     if short and content[-1] == "发" and P.AGENCY_CREDIT.match(content):
         return [Unit("credit", content, start, end, gap, extra=content)]
-    if len(content) <= 10 and P.BOX_LABEL.match(content):
+    if len(content) <= 10 and (P.BOX_LABEL.match(content) or P.SIGN_OFF.match(content)):
         return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
     dispatch = P.CLOSING_DISPATCH.match(content) if closed else None

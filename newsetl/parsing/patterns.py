@@ -89,6 +89,8 @@ MAILBOX = re.compile(r"^(?:[^。；;@]{0,20}[:：])?[\w.+-]+@[\w-]+(?:\.[\w-]+)+
 # A note on who the author is, after the body: `（作者为西藏分社记者）`, `（作者单位：…）`.
 AUTHOR_NOTE = re.compile(r"^[(（]作者(?:为|系|是|单位)[^()（）]{2,60}[)）]$")
 # The label of a box printed with an article: `核心阅读`, `编者按`, `人物小传`.
+# The signature under an editor's note: `——编 者`.
+SIGN_OFF = re.compile(rf"^[—－-]{{1,2}}\s*(?:[{CJK}]\s*){{1,4}}$")
 BOX_LABEL = re.compile(
     r"^[【\[]?(?:核心阅读|编者按|编者的话|编后|编后语|人物小传|阅读提示|记者手记|延伸阅读|"
     r"相关链接|背景链接|链接|小贴士|短评)[】\]]?[:：]?$"
@@ -115,6 +117,8 @@ DATE_ONLY = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日$|^\d{4}[-./]\d{1,2}[
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?!\d))"
 )
+# A column's name in brackets after a headline: `反向过年，不变的是团圆（民生观）`.
+COLUMN_LABEL = re.compile(rf"[（(][{CJK}·、\s]{{2,16}}[）)]$")
 SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][\s]+[{CJK}“『「(（]")
 
 
@@ -128,12 +132,25 @@ QUOTE_PAIRS = (("“", "”"), ("『", "』"), ("「", "」"), ("‘", "’"))
 _QUOTE_MARK = re.compile("[“”『』「」‘’]")
 
 
+BRACKET_PAIRS = (("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"))
+_BRACKET_MARK = re.compile("[《》（）()【】]")
+
+
 def quotes_balanced(text: str) -> bool:
     """True when every paired quotation mark in text is closed in order."""
-    marks = "".join(_QUOTE_MARK.findall(text))
+    return _balanced(text, _QUOTE_MARK, QUOTE_PAIRS)
+
+
+def brackets_balanced(text: str) -> bool:
+    """True when every book-title mark and bracket in text is closed in order."""
+    return _balanced(text, _BRACKET_MARK, BRACKET_PAIRS)
+
+
+def _balanced(text: str, mark: re.Pattern[str], pairs: tuple[tuple[str, str], ...]) -> bool:
+    marks = "".join(mark.findall(text))
     if not marks:
         return True
-    for opener, closer in QUOTE_PAIRS:
+    for opener, closer in pairs:
         opened = marks.count(opener)
         if opened != marks.count(closer):
             return False

@@ -10,6 +10,7 @@ from newsetl.parsing.lines import Unit, title_like
 from newsetl.parsing.repeats import runs_on
 
 INTERTITLE_AFFINITY = 0.5
+PARALLEL_SPAN = 30  # the most lines between two parallel intertitles of one article
 
 
 @dataclass
@@ -97,15 +98,71 @@ def _leads_body(units: list[Unit], j: int) -> bool:
     )
 
 
+def _block_end(units: list[Unit], i: int) -> int:
+    """End of the run of heading-like lines (commas allowed) that starts at i, four at most."""
+    j = i + 1
+    while j < len(units) and j < i + 4 and _is_candidate(units[j], loose=True):
+        j += 1
+    return j
+
+
+def _shaped(units: list[Unit], i: int) -> bool:
+    """The run of lines from i is shaped like a headline block: phrases spaced apart, a
+    column label in brackets at a line's end, a subtitle (`——记…`) or a kicker (`…——`)."""
+    block = units[i : _block_end(units, i)]
+    return any(
+        P.SPACED_PHRASES.search(u.text)
+        or P.COLUMN_LABEL.search(u.text)
+        or u.text.endswith("——")
+        or (k and u.text.startswith("——"))
+        for k, u in enumerate(block)
+    )
+
+
 def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = False) -> bool:
-    """Two of: the text before is closed, phrases spaced apart, a dated lead after, a
-    document's name (`…的公示`),
+    """Two of: the text before is closed, a block shaped like a headline, a dated lead after,
+    a document's name (`…的公示`),
     `fresh`: no item is open (the page starts, or the last item was signed off)."""
-    score = int(not prev_open) + int(bool(P.SPACED_PHRASES.search(units[i].text)))
+    score = int(not prev_open) + int(_shaped(units, i))
     score += int(fresh) + int(bool(P.DOCUMENT_TITLE.search(units[i].text)))
     nxt = units[i + 1] if i + 1 < len(units) else None
     score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
     return score >= 2
+
+
+def _after_paragraph(before: Unit) -> bool:
+    """The line before ends a paragraph, or is itself heading-like."""
+    return P.ends_sentence(before.text) or (before.kind == "text" and title_like(before.text))
+
+
+def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
+    """Heading-like lines of one length printed between paragraphs with no more space than
+    paragraphs have, again after more body text and no item boundary between
+    (`产业再优化` … `效益上台阶`): the parallel intertitles of one article. Phrases spaced
+    apart mark headlines, which are often couplets of one length too."""
+    found: set[int] = set()
+    last: dict[int, int] = {}  # length -> index of the latest such line since a boundary
+    body_since: dict[int, bool] = {}  # length -> body text printed since that line
+    for k, u in enumerate(units):
+        if u.kind in ("dateline", "heading", "byline", "note", "credit", "jump"):
+            last.clear()
+        elif (
+            u.kind == "text"
+            and k
+            and u.gap <= paragraph_gap
+            and title_like(u.text)
+            and not P.SPACED_PHRASES.search(u.text)
+            and _after_paragraph(units[k - 1])
+        ):
+            n = len(u.text)
+            j = last.get(n)
+            if j is not None and k - j <= PARALLEL_SPAN and body_since[n]:
+                found.update((j, k))
+            last[n], body_since[n] = k, False
+        elif u.kind == "text" and not title_like(u.text):
+            for n in body_since:
+                body_since[n] = True
+    return found
 
 
 def _marks_every_headline(units: list[Unit]) -> bool:
@@ -159,6 +216,7 @@ class Segmenter:
         self.paragraph_gap = gaps[len(gaps) // 2] if gaps else 1  # the median
         self.spaced_items = _spaced_items(units, self.paragraph_gap)
         self.marked = _marks_every_headline(units)
+        self.parallel = _parallel_lines(units, self.paragraph_gap)
         self.drafts: list[Draft] = []
         self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
 
@@ -229,7 +287,7 @@ class Segmenter:
                 u.kind = "intertitle"
             elif u.kind == "heading" or (
                 not self.marked
-                and _is_candidate(u, loose=self._set_apart(i))
+                and _is_candidate(u, loose=self._set_apart(i) or _shaped(units, i))
                 and not self._leads_on(i)
                 and self._headline_here(i)
             ):
@@ -271,6 +329,9 @@ class Segmenter:
             self.units[i].kind = "intertitle"
             return False
         fresh = self.cur is None or self.cur.closed
+        if i in self.parallel and not fresh:
+            self.units[i].kind = "intertitle"
+            return False
         return _weak_headline(self.units, i, prev_open, fresh)
 
     def _leads_on(self, i: int) -> bool:
@@ -350,8 +411,9 @@ class Segmenter:
         if u.kind in ("placeholder", "figcap"):
             self.pending.append(u)
         elif u.kind == "dateline":
-            if cur is None or cur.dateline or cur.frags or cur.closed or not cur.headline:
-                cur = self._new()
+            lead_in = all(f.text[0] in P.BULLET for f in cur.frags) if cur else False
+            if cur is None or cur.dateline or not lead_in or cur.closed or not cur.headline:
+                cur = self._new()  # summary points (`■…`) may stand between headline and dateline
             cur.dateline = u
         elif u.kind == "credit":
             cur = cur or self._new()
