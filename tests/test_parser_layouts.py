@@ -137,3 +137,57 @@ def test_closing_dispatch_with_its_people_and_a_mailbox_line() -> None:
     (item,) = page.items
     assert item.reporters == ["杨敏", "赵川"]
     assert item.body == "清晨的田野上，拖拉机来回穿梭，农民们忙着播种。"
+
+
+def test_parallel_intertitles_stay_in_their_article() -> None:
+    """A feature whose intertitles look like headlines (short, between finished paragraphs,
+    a dated lead after one): printed at one length, again after more body, they are the
+    intertitles of one article."""
+    page = parse_page(
+        "老街巷里的新生活（城市更新观察）\n\n"
+        "旧城改造进入第三年，街巷的面貌一天一个样。\n\n"
+        "道路变宽了\n\n"
+        "近日，老街完成了路面拓宽，车辆通行顺畅了许多。\n\n"
+        "居民们说，出门再也不用绕远路。\n\n"
+        "院子变美了\n\n"
+        "近日，几处大杂院拆除了违建，腾出的空地种上了花草。\n\n"
+        "傍晚时分，老人们在院里下棋聊天。\n"
+    )
+    (item,) = page.items
+    assert item.intertitles == ["道路变宽了", "院子变美了"]
+    assert item.body.endswith("老人们在院里下棋聊天。")
+
+
+def test_headline_block_shape_on_a_page_without_spacing() -> None:
+    """One line per paragraph, nothing between articles: a kicker ending in —— and a
+    headline with a comma under a spaced couplet are read as headline blocks."""
+    page = parse_page(
+        "乡村学校添了新设备\n"
+        "本报讯（记者 林夏）全县四十所乡村学校近日配齐了多媒体教室。\n"
+        "孩子们说，上课更有意思了。\n"
+        "各地加快推进农房改造，改善农民居住条件\n"
+        "住得安心 过得舒心\n"
+        "入冬以前，山区的危房改造全部完工，群众住进了新房。\n"
+        "返乡创业的年轻人——\n"
+        "把家乡的特产卖向全国\n"
+        "大学毕业后，他回到村里办起了网店，一年卖出上万单山货。\n"
+    )
+    assert [it.headline_lines for it in page.items] == [
+        ["乡村学校添了新设备"],
+        ["各地加快推进农房改造，改善农民居住条件", "住得安心 过得舒心"],
+        ["返乡创业的年轻人——", "把家乡的特产卖向全国"],
+    ]
+
+
+def test_the_first_line_of_a_page_with_a_long_headline() -> None:
+    page = parse_page(
+        "两国签署合作备忘录  在能源、交通和数字经济等领域深化务实合作\n"
+        "合作迈上新台阶（国际观察）\n"
+        "\u3000\u3000双方日前签署了多项合作文件，涉及能源、交通等领域。\n"
+        "\u3000\u3000分析人士认为，这将为两国经贸往来注入新动力。\n"
+    )
+    (item,) = page.items
+    assert item.headline_lines == [
+        "两国签署合作备忘录  在能源、交通和数字经济等领域深化务实合作",
+        "合作迈上新台阶（国际观察）",
+    ]

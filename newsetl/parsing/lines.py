@@ -57,11 +57,15 @@ def title_like(text: str, loose: bool = False) -> bool:
     label, a question or exclamation mark only at the end), balanced quotes, not a bare
     date, a bullet or a row of table cells. `loose` allows commas and marks inside quotes."""
     core = text[:-1] if text[-1:] in "？！?!" else text  # `路灯何时能亮？`
+    if not 2 <= len(text) <= TITLE_MAX:
+        return False
+    if _TITLE_FORBIDDEN.search(core):
+        if not loose or _LOOSE_FORBIDDEN.search(core) or len(text) > LOOSE_TITLE:
+            return False
+        if text.endswith(("，", ",", "、")):
+            return False
     return (
-        2 <= len(text) <= TITLE_MAX
-        and not (_LOOSE_FORBIDDEN if loose else _TITLE_FORBIDDEN).search(core)
-        and not (loose and (len(text) > LOOSE_TITLE or text.endswith(("，", ",", "、"))))
-        and text[0] not in P.BULLET
+        text[0] not in P.BULLET
         and not P.CELLS.search(text)
         and (
             not (":" in text or "：" in text)

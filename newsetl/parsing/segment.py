@@ -138,8 +138,8 @@ def _after_paragraph(before: Unit) -> bool:
 def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
     """Heading-like lines of one length printed between paragraphs with no more space than
     paragraphs have, again after more body text and no item boundary between
-    (`产业再优化` … `效益上台阶`): the parallel intertitles of one article. Phrases spaced
-    apart mark headlines, which are often couplets of one length too."""
+    (`产业再优化` … `效益上台阶`): the parallel intertitles of one article. (Headline
+    couplets of one length stand together, with no body text between.)"""
     found: set[int] = set()
     last: dict[int, int] = {}  # length -> index of the latest such line since a boundary
     body_since: dict[int, bool] = {}  # length -> body text printed since that line
@@ -151,7 +151,6 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
             and k
             and u.gap <= paragraph_gap
             and title_like(u.text)
-            and not P.SPACED_PHRASES.search(u.text)
             and _after_paragraph(units[k - 1])
         ):
             n = len(u.text)
