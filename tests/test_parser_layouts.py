@@ -6,7 +6,10 @@ convention a real page uses, in the few lines it takes.
 
 from __future__ import annotations
 
+import pytest
+
 from newsetl.parsing import parse_page
+from newsetl.parsing.repeats import inline_repeats
 
 
 def test_dateline_with_non_breaking_spaces_before_the_people() -> None:
@@ -191,3 +194,31 @@ def test_the_first_line_of_a_page_with_a_long_headline() -> None:
         "两国签署合作备忘录  在能源、交通和数字经济等领域深化务实合作",
         "合作迈上新台阶（国际观察）",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "车间主任王丽丽介绍，新设备已经调试完毕。",  # a given name printed AA
+        "下班后去江边吹吹风，散散步。",  # a verb doubled, alone or before its object
+        "周末大家一起喝喝茶、聊聊天。",
+        "远处连着座座青山。",  # a measure word doubled: every one of them
+        "项目计划在2025年年底前完工。",  # the first copy is the number's unit
+        "两人说着说着就笑了起来。",  # an ongoing action
+        "他把问题一条一条记在本子上。",  # one after another
+    ],
+)
+def test_normal_doubling_is_not_a_slip(text: str) -> None:
+    assert inline_repeats(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("会议强调要加强对对接工作的指导。", "对对"),  # a function word is never doubled
+        ("这是我们们共同的家园。", "们们"),
+        ("推动高质量发展发展的关键。", "发展发展"),
+    ],
+)
+def test_slips_are_still_flagged(text: str, hit: str) -> None:
+    assert [text[s:e] for s, e, _ in inline_repeats(text)] == [hit]

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from newsetl.parsing.patterns import CJK
 from newsetl.parsing.scan import simplified, traditional_chars
-from newsetl.segment import cut
+from newsetl.segment import cut, tag
 
 # Distributive or adverbial AA forms that segmentation may split into single characters.
 REDUPLICATED = frozenset(
@@ -22,6 +22,8 @@ REDUPLICATED = frozenset(
 # Characters that end place and organisation names and start compounds (卫东区|区情, 创新|新优势,
 # 程庄村|村民): doubled across a word boundary they are two morphemes, not a slip.
 AFFIXES = frozenset("区市县镇乡村街路省州局委厅处科所院校站队组部会新老副总")
+# Function words, which Chinese never doubles: doubled, they are a slip.
+FUNCTION_CHARS = frozenset("的是在和与对为从把被及并而向于其们")
 _CJK_ONE = re.compile(rf"[{CJK}]")
 _PAIR = re.compile(rf"([{CJK}])\1")
 _WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
@@ -36,6 +38,25 @@ def _tokens(window: str) -> tuple[str, ...]:
         window = simple if len(simple) == len(window) else window
     # HMM off: it would glue a slip's stray character to its neighbour as a new word (字家|家训).
     return tuple(cut(window, hmm=False))
+
+
+@lru_cache(maxsize=4096)
+def _pos(word: str) -> str:
+    """Part of speech of a word read alone (the first tag when it splits)."""
+    tags = tag(word)
+    return tags[0][1] if tags else ""
+
+
+def _in_one_word(text: str, i: int) -> bool:
+    """text[i] and text[i+1] fall inside one word of three or more characters when unknown
+    words are guessed too (HMM): a name such as 李晖晖 or 家道颖颖."""
+    lo = max(0, i - 4)
+    pos = lo
+    for tok in cut(text[lo : i + 6], hmm=True):
+        if pos <= i and i + 2 <= pos + len(tok):
+            return len(tok) >= 3
+        pos += len(tok)
+    return False
 
 
 def _boundaries(window: str) -> set[int]:
@@ -68,6 +89,8 @@ def accidental_pair(text: str, i: int) -> bool:
         return False  # the BB of AABB
     if i >= 1 and text[i - 1] == "一" != a:
         return False  # 一 and a doubled measure word: 一垄垄, 一片片, 一个个
+    if i >= 1 and text[i - 1].isdigit():
+        return False  # the first copy is the number's unit: 2017年|年底
     lo = max(0, i - 6)
     window = text[lo : i + 8]
     left = _token_at(window, i - lo)
@@ -78,8 +101,22 @@ def accidental_pair(text: str, i: int) -> bool:
     right_single = right[1] - right[0] == 1
     if a in AFFIXES and left_single != right_single:
         return False  # suffix of one word, prefix of the next
+    if a in FUNCTION_CHARS:
+        return True  # 的的, 对对接, 为为民: a function word is never doubled
     if left_single and right_single:
-        return a + a not in REDUPLICATED  # 的的 is a slip, 月月 is not
+        # 月月, a doubled measure word (座座军营) or verb (吹吹风, 喝喝茶) are no slip
+        pos = _pos(a)
+        return (
+            a + a not in REDUPLICATED
+            and pos != "q"
+            and not pos.startswith("v")
+            and not _in_one_word(text, i)
+        )
+    verbs = (_pos(a), _pos(window[right[0] : right[1]]))
+    if left_single and any(p.startswith("v") for p in verbs):
+        return False  # a verb doubled before its object: 充充电, 加加油, 喝喝咖啡
+    if (left_single or right_single) and _in_one_word(text, i):
+        return False
     return left_single or right_single  # 到|到位, 停车位|位; 学习|习近平 is two words
 
 
@@ -89,6 +126,13 @@ def _aligned(text: str, i: int, n: int) -> bool:
     lo = max(0, i - 4)
     window = text[lo : i + 2 * n + 4]
     return {i - lo + n, i - lo + 2 * n} <= _boundaries(window)
+
+
+def _repeated_for_effect(m: re.Match[str]) -> bool:
+    """A word said twice on purpose: an ongoing action (谈着谈着), one item after another
+    (一条一条)."""
+    word = m.group(1)
+    return word.endswith("着") or word.startswith("一")
 
 
 def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[int, int, str]]:
@@ -117,7 +161,11 @@ def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[
     found: list[tuple[int, int, str]] = []
     for m in words:
         word = m.group(1)
-        if (len(set(word)) > 1 or len(word) > 2) and _aligned(text, m.start(), len(word)):
+        if (
+            (len(set(word)) > 1 or len(word) > 2)
+            and not _repeated_for_effect(m)
+            and _aligned(text, m.start(), len(word))
+        ):
             found.append((m.start(), m.end(), f"word {word} doubled"))
     for m in listed:
         found.append((m.start(), m.end(), f"phrase {m.group(1)} repeated"))
