@@ -222,3 +222,31 @@ def test_normal_doubling_is_not_a_slip(text: str) -> None:
 )
 def test_slips_are_still_flagged(text: str, hit: str) -> None:
     assert [text[s:e] for s, e, _ in inline_repeats(text)] == [hit]
+
+
+def test_an_indented_page_that_never_cuts_inside_a_word_starts_a_paragraph_per_line() -> None:
+    """Every line indented, none going on a word the line above left unfinished: a line
+    without a closing mark (a long intertitle with commas) is no cut paragraph."""
+    page = parse_page(
+        "河道治理见成效\n"
+        "\u3000\u3000今年以来，全市完成了十二条河道的清淤工作，水质明显好转。\n"
+        "\u3000\u3000清淤只是治河的第一步，建立长效管护机制才能守住一河清水\n"
+        "\u3000\u3000为此，各区建立了河长巡河制度，每周至少巡查两次。\n"
+    )
+    (item,) = page.items
+    assert len(item.paragraphs) == 3
+    assert not [a for a in page.anomalies if a.type == "broken_paragraph"]
+
+
+def test_summary_points_and_a_line_leading_into_a_quote_end_their_paragraphs() -> None:
+    page = parse_page(
+        "新规明年起施行\n\n"
+        "■企业开办时间压缩到三个工作日以内\n\n"
+        "■证照办理全程网上进行\n\n"
+        "本报北京6月2日电（记者 林夏）新规明确了多项便利措施。一位企业负责人感慨——\n\n"
+        "“办事再也不用来回跑了。”\n"
+    )
+    (item,) = page.items
+    assert [p.text[:4] for p in item.paragraphs] == ["■企业开", "■证照办", "新规明确", "“办事再"]
+    assert item.reporters == ["林夏"]
+    assert not [a for a in page.anomalies if a.type == "broken_paragraph"]

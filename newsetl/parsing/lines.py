@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from newsetl.parsing import patterns as P
+from newsetl.parsing.repeats import last_word_whole, runs_on
 
 # The share of body lines printed indented above which indentation marks paragraphs.
 INDENTED_PAGE = 0.6
@@ -23,7 +24,8 @@ _LOOSE_FORBIDDEN = re.compile(r"[。；;]|……|[！？!?](?![”’』」])")
 # `市民被骗23万元 警方：凡是…都是诈骗`).
 _LABEL_COLON = re.compile(r"^[^:：]{1,10}[:：][^:：]{2,}$")
 _PHRASES = re.compile(r"\s+")
-# Endings of a line a column break cut off (`…的`), unless it reads as a whole (`竟是假的`).
+# Endings of a line a column break cut off (`…的`), unless it reads as a whole (`竟是假的`)
+# or the character ends a word (`参与`).
 _FRAGMENT_ENDS = ("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对")
 _WHOLE_DE = re.compile(r"[是了来][^，。；、]{0,8}的$")
 
@@ -43,6 +45,7 @@ class Unit:
     extra: str = ""  # dateline people text, or the credit / byline string
     indent: bool = False  # printed indented, on a page whose paragraphs start indented
     flush: bool = False  # printed flush left, on a page whose body lines are indented
+    indented: bool = False  # printed indented, on a page that starts paragraphs so
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
@@ -75,7 +78,11 @@ def title_like(text: str, loose: bool = False) -> bool:
         and P.quotes_balanced(text)
         and P.brackets_balanced(text)
         and text[0] not in P.CLOSERS + "、"
-        and (not text.endswith(_FRAGMENT_ENDS) or bool(_WHOLE_DE.search(text)))
+        and (
+            not text.endswith(_FRAGMENT_ENDS)
+            or bool(_WHOLE_DE.search(text))
+            or last_word_whole(text)
+        )
     )
 
 
@@ -203,8 +210,9 @@ def page_units(text: str) -> list[Unit]:
         gap = 0
     indented = _indented_page(units)
     if indented:
+        keeps = _keeps_paragraphs_indented(units)
         for u in units:
-            u.flush = not u.indent
+            u.flush, u.indented = not u.indent, u.indent and keeps
     if not (indented and _indent_marks_paragraphs(units)):
         for u in units:
             u.indent = False
@@ -219,6 +227,17 @@ def _indented_page(units: list[Unit]) -> bool:
     """Most body lines start indented: a line printed flush left is set apart by that."""
     body = _body_lines(units)
     return len(body) >= 3 and sum(u.indent for u in body) >= INDENTED_PAGE * len(body)
+
+
+def _keeps_paragraphs_indented(units: list[Unit]) -> bool:
+    """No indented line of the page goes on a word that the line above it left unfinished:
+    the page starts a paragraph with every indented line (pages that indent the second half
+    of a cut line too show a cut inside a word somewhere)."""
+    return not any(
+        a.kind == b.kind == "text" and b.indent and runs_on(a.text, b.text)
+        for a, b in pairwise(units)
+        if not P.ends_sentence(a.text)
+    )
 
 
 def _indent_marks_paragraphs(units: list[Unit]) -> bool:

@@ -104,7 +104,7 @@ class ParagraphBuilder:
             and text[0] == text[1]
             and not aabb
             and _CJK_START.match(text)
-            and accidental_pair(joined if across else text, k if across else 0)
+            and accidental_pair(joined if across else text, k if across else 0, at_break=True)
         ):
             self._flag("join_char_repeat", start, start + 2, f"{text[0]} printed twice")
             return text[1:], start + 1
@@ -112,7 +112,7 @@ class ParagraphBuilder:
             tail
             and text[:1] == tail[-1]
             and _CJK_START.match(text)
-            and accidental_pair(joined, k - 1)
+            and accidental_pair(joined, k - 1, at_break=True)
         ):
             assert open_para is not None
             prev_end = open_para.spans[-1][1]
@@ -140,15 +140,19 @@ class ParagraphBuilder:
         )
 
     @staticmethod
-    def _cut(before: str, text: str) -> bool:
-        """The open paragraph was cut where this line starts: a paragraph that reads as a
-        whole line (heading-like: short, no sentence mark, or short phrases apart by commas)
-        goes on only when the cut falls inside a word or prints a character twice."""
-        if len(before) > TITLE_MAX:
+    def _cut(before: str, unit: Unit) -> bool:
+        """The open paragraph was cut where this line starts. After a paragraph that reads as
+        a whole line (heading-like: short, no sentence mark, or short phrases apart by
+        commas), and before a line indented on a page of indented paragraphs, only where the
+        cut falls inside a word or prints a character twice (after a line with a mark); a
+        character printed again at the cut and dropped (`start` moved) shows it too."""
+        text = unit.text
+        strict = title_like(before)
+        whole = strict or (len(before) <= SHORT_PHRASES and title_like(before, True))
+        if not (whole or unit.indented):
             return True
-        whole = title_like(before) or (len(before) <= SHORT_PHRASES and title_like(before, True))
-        doubled = text[:1] == before[-1:] or text[:1] == text[1:2]  # `市|容容貌`, `常委|会会议`
-        return not whole or doubled or runs_on(before, text)
+        doubled = not strict and (text[:1] == before[-1:] or text[:1] == text[1:2])
+        return doubled or runs_on(before, text)
 
     def build(self, frags: list[Unit], anchor: int | None) -> tuple[list[Para], list[str]]:
         """Paragraphs and intertitles of one item."""
@@ -173,9 +177,16 @@ class ParagraphBuilder:
             item_norm += norm
             self._remember(norm, keys)
             row = bool(P.CELLS.search(text))
-            if row or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
+            point = (
+                bool(text) and text[0] in P.BULLET
+            )  # a summary point (`■…`) is a paragraph of its own
+            if row or point or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
                 open_para = None  # an indented line, a list item, a table row, a sign-off date
-            if open_para is not None and not self._cut(open_para.text, unit.text):
+            if (
+                open_para is not None
+                and start == unit.start
+                and not self._cut(open_para.text, unit)
+            ):
                 open_para = None
             if open_para is not None:
                 prev_end = open_para.spans[-1][1]
@@ -190,9 +201,9 @@ class ParagraphBuilder:
                 open_para = Para(anchor=anchor if anchor is not None and not paras else start)
                 open_para.add(text, start)
                 paras.append(open_para)
-            entry = text.endswith(("；", ";")) or (
+            entry = text.endswith(("；", ";", "——")) or (
                 len(text) <= LIST_ENTRY and text.endswith(P.LIST_ENTRY_END)
-            )
-            if row or entry or P.ends_sentence(open_para.text):
+            )  # a list entry, or a line that leads into a quote or list (`…让人难忘——`)
+            if row or point or entry or P.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles

@@ -78,8 +78,12 @@ def _token_at(window: str, k: int) -> tuple[int, int]:
     return k, k + 1
 
 
-def accidental_pair(text: str, i: int) -> bool:
-    """True when text[i] == text[i+1] is a printing slip rather than reduplication."""
+def accidental_pair(text: str, i: int, at_break: bool = False) -> bool:
+    """True when text[i] == text[i+1] is a printing slip rather than reduplication.
+
+    `at_break`: the pair straddles a column break, where a character printed again is the
+    usual slip; only the forms a dictionary settles (one word, AABB, 一 and a measure word,
+    an affix) then clear it, not the readings of doubled verbs, names and measure words."""
     a = text[i]
     if text[i + 1] != a:
         return False
@@ -89,7 +93,7 @@ def accidental_pair(text: str, i: int) -> bool:
         return False  # the BB of AABB
     if i >= 1 and text[i - 1] == "一" != a:
         return False  # 一 and a doubled measure word: 一垄垄, 一片片, 一个个
-    if i >= 1 and text[i - 1].isdigit():
+    if not at_break and i >= 1 and text[i - 1].isdigit():
         return False  # the first copy is the number's unit: 2017年|年底
     lo = max(0, i - 6)
     window = text[lo : i + 8]
@@ -103,6 +107,12 @@ def accidental_pair(text: str, i: int) -> bool:
         return False  # suffix of one word, prefix of the next
     if a in FUNCTION_CHARS:
         return True  # 的的, 对对接, 为为民: a function word is never doubled
+    if at_break:
+        return (
+            (a + a not in REDUPLICATED)
+            if left_single and right_single
+            else left_single or right_single
+        )
     if left_single and right_single:
         # 月月, a doubled measure word (座座军营) or verb (吹吹风, 喝喝茶) are no slip
         pos = _pos(a)
@@ -181,9 +191,13 @@ def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[
 def runs_on(line: str, after: str) -> bool:
     """The line stops inside a word that the text after it finishes (`提升老|年人`, `和5|8个`):
     it was cut, it does not end there."""
-    left, right = line[-4:], after[:5]
-    if len(right) > 1 and right[0] in (left[-1:], right[1]):
-        right = right[1:]  # the character at the cut printed twice (`街道|和和58个`)
+    left, right = line[-4:], after[:4]
     if not left or not right:
         return False
     return len(left) not in _boundaries(left + right)
+
+
+def last_word_whole(text: str) -> bool:
+    """The text's last character ends a word of two or more (`参与`, not a bare `与`)."""
+    tokens = _tokens(text[-4:])
+    return bool(tokens) and len(tokens[-1]) >= 2
