@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from newsetl.parsing import parse_page
+from newsetl.parsing.dates import resolve
 from newsetl.parsing.repeats import inline_repeats
 
 
@@ -250,3 +251,38 @@ def test_summary_points_and_a_line_leading_into_a_quote_end_their_paragraphs() -
     assert [p.text[:4] for p in item.paragraphs] == ["■企业开", "■证照办", "新规明确", "“办事再"]
     assert item.reporters == ["林夏"]
     assert not [a for a in page.anomalies if a.type == "broken_paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "text", "iso"),
+    [
+        ("三月八日，春风拂过校园。", "三月八日", None),  # in Chinese numerals, no year known
+        ("十二月三十一日晚，烟花升起。", "十二月三十一日晚", None),
+        ("国新办24日举行发布会。", "24日", None),  # a day alone
+        ("新规自15日起施行。", "15日", None),
+    ],
+)
+def test_dates_as_printed(lead: str, text: str, iso: str | None) -> None:
+    date = resolve(lead, lead, "")
+    assert (date.text, date.iso) == (text, iso)
+
+
+def test_a_span_of_days_is_no_date() -> None:
+    assert resolve("须在30日内办结。", "", "").text is None
+
+
+def test_agency_dispatch_taken_by_the_paper_and_a_summed_up_byline() -> None:
+    page = parse_page(
+        "多地迎来降雪\n\n"
+        "据新华社兰州1月5日电（记者马宁）甘肃多地迎来今冬首场降雪。\n\n\n"
+        "各地冬季运动热度持续升温\n\n"
+        "入冬以来，各地冰雪场馆迎来大批游客。\n\n"
+        "（综合本报记者王宁、李想报道）\n\n\n"
+        "雪后初晴\n\n"
+        "雪后的山城格外美丽。\n\n"
+        "新华社发\n"
+    )
+    first, second, photo = page.items
+    assert first.reporters == ["马宁"] and first.date_text == "1月5日"
+    assert second.reporters == ["王宁", "李想"]
+    assert photo.kind == "photo" and photo.photographers == []

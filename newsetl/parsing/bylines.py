@@ -48,7 +48,7 @@ def _unpad(parts: list[str]) -> list[str]:
 
 
 def _names(chunk: str) -> list[str]:
-    chunk = re.sub(r"文[/／]?图|图[/／]?文|摄影报道$|摄影$|摄$", " ", chunk)
+    chunk = re.sub(r"文[/／]?图|图[/／]?文|摄影报道$|摄影$|摄$|报道$", " ", chunk)
     parts = _unpad([n for n in _SEP.split(chunk) if n])
     return [n for n in parts if _VALID.match(n) and len(n) <= 4]
 

@@ -17,11 +17,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+_NUMERAL = "〇零一二三四五六七八九十"
+_TIME_WORD = (
+    r"(?:上午|下午|晚上|晚|早上|早晨|中午|凌晨|傍晚|夜间|一早|清晨|午后|深夜)?"
+    r"(?:\d{1,2}[点时](?:\d{1,2}分|半)?)?"
+)
+# A date as printed: `2023年4月9日`, `4月9日至12日下午`, in Chinese numerals (`二月十四日`), or a
+# day alone (`24日`, the month being the dispatch's), not a span of days (`30日内`).
 _DATE = re.compile(
     r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
     r"(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?"
-    r"(?:上午|下午|晚上|晚|早上|早晨|中午|凌晨|傍晚|夜间|一早|清晨|午后|深夜)?"
-    r"(?:\d{1,2}[点时](?:\d{1,2}分|半)?)?"
+    + _TIME_WORD
+    + rf"|([{_NUMERAL}]{{1,2}})月([{_NUMERAL}]{{1,3}})日"
+    + _TIME_WORD
+    + r"|(?<![\d月.])(\d{1,2})日(?!内|以|之|左右)"
+    + _TIME_WORD
 )
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
 _PLAN_BEFORE = re.compile(
@@ -58,6 +68,15 @@ class YearEvidence:
     year: int
     kind: str  # named | whole_year | mention
     excerpt: str
+
+
+def _numeral(text: str) -> int:
+    """A number up to 39 in Chinese numerals: 二, 十四, 二十三."""
+    digits = {c: k for k, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+    if "十" not in text:
+        return digits.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return digits.get(tens, 1) * 10 + digits.get(ones, 0)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -116,7 +135,12 @@ def resolve(lead: str, item_text: str, page_text: str) -> ResolvedDate:
     if m is None:
         return ResolvedDate(None)
     text = m.group(0)
-    month, day = int(m.group(2)), int(m.group(3))
+    if m.group(6):  # a day alone: no month to place it in
+        return ResolvedDate(text)
+    if m.group(4):
+        month, day = _numeral(m.group(4)), _numeral(m.group(5))
+    else:
+        month, day = int(m.group(2)), int(m.group(3))
     if m.group(1):
         return ResolvedDate(text, _iso(int(m.group(1)), month, day), 1.0, text)
     found = _year_from(year_evidence(page_text or item_text), month)

@@ -103,7 +103,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     if short and "摄" in content[-14:] and P.CREDIT_LINE.match(content):
         return [Unit("credit", content, start, end, gap, extra=content)]
     if short and content[-1] == "发" and P.AGENCY_CREDIT.match(content):
-        return [Unit("credit", content, start, end, gap, extra=content)]
+        return [Unit("credit", content, start, end, gap)]  # names no one
     if len(content) <= 10 and (P.BOX_LABEL.match(content) or P.SIGN_OFF.match(content)):
         return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
@@ -128,7 +128,7 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         return [Unit("byline", content, start, end, gap, extra=content)]
     units: list[Unit] = []
     dl = None
-    if content.startswith(("本报", "新华社", "中新社", "中国新闻社", "人民日报")):
+    if content.startswith(("本报", "新华社", "中新社", "中国新闻社", "人民日报", "据")):
         dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
     if dl and len(content) > dl.end():
         cut, people = dl.end(), dl.group(2) if dl.re is P.DATELINE else ""

@@ -151,6 +151,7 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
             and k
             and u.gap <= paragraph_gap
             and title_like(u.text)
+            and not P.ENUMERATOR.match(u.text)  # list entries: `一、黄龙岘茶文化村`
             and _after_paragraph(units[k - 1])
         ):
             n = len(u.text)
