@@ -135,14 +135,20 @@ def _after_paragraph(before: Unit) -> bool:
     return P.ends_sentence(before.text) or (before.kind == "text" and title_like(before.text))
 
 
+def _line_shape(text: str) -> tuple[str, int]:
+    """What parallel intertitles share: the number of phrases spaced apart, or the length."""
+    phrases = len(P.SPACED_PHRASES.findall(text))
+    return ("phrases", phrases) if phrases else ("length", len(text))
+
+
 def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
-    """Heading-like lines of one length printed between paragraphs with no more space than
-    paragraphs have, again after more body text and no item boundary between
-    (`产业再优化` … `效益上台阶`): the parallel intertitles of one article. (Headline
-    couplets of one length stand together, with no body text between.)"""
+    """Heading-like lines of one shape (one length, or phrases spaced apart alike) printed
+    between paragraphs with no more space than paragraphs have, again after more body text
+    and no item boundary between (`产业再优化` … `效益上台阶`): the parallel intertitles of
+    one article. (Headline couplets of one shape stand together, with no body between.)"""
     found: set[int] = set()
-    last: dict[int, int] = {}  # length -> index of the latest such line since a boundary
-    body_since: dict[int, bool] = {}  # length -> body text printed since that line
+    last: dict[tuple[str, int], int] = {}  # shape -> the latest such line since a boundary
+    body_since: dict[tuple[str, int], bool] = {}  # shape -> body text printed since that line
     for k, u in enumerate(units):
         if u.kind in ("dateline", "heading", "byline", "note", "credit", "jump"):
             last.clear()
@@ -154,14 +160,14 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
             and not P.ENUMERATOR.match(u.text)  # list entries: `一、黄龙岘茶文化村`
             and _after_paragraph(units[k - 1])
         ):
-            n = len(u.text)
-            j = last.get(n)
-            if j is not None and k - j <= PARALLEL_SPAN and body_since[n]:
+            shape = _line_shape(u.text)
+            j = last.get(shape)
+            if j is not None and k - j <= PARALLEL_SPAN and body_since[shape]:
                 found.update((j, k))
-            last[n], body_since[n] = k, False
+            last[shape], body_since[shape] = k, False
         elif u.kind == "text" and not title_like(u.text):
-            for n in body_since:
-                body_since[n] = True
+            for shape in body_since:
+                body_since[shape] = True
     return found
 
 
