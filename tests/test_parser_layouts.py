@@ -286,3 +286,17 @@ def test_agency_dispatch_taken_by_the_paper_and_a_summed_up_byline() -> None:
     assert first.reporters == ["马宁"] and first.date_text == "1月5日"
     assert second.reporters == ["王宁", "李想"]
     assert photo.kind == "photo" and photo.photographers == []
+
+
+def test_a_marked_page_with_summary_points_over_its_dateline() -> None:
+    """`#`-marked headlines, summary points between one and its dateline: an unmarked promo
+    line before the next headline is none of its lines."""
+    page = parse_page(
+        "# 城市更新提速\n\n"
+        "■老旧小区改造全面铺开\n\n"
+        "本报讯（记者 林夏）今年全市计划改造老旧小区一百个。\n\n"
+        "扫码看更多城市故事\n\n\n"
+        "# 夜市经济回暖\n\n"
+        "本报讯（记者 林夏）入夏以来，各区夜市人气渐旺。\n"
+    )
+    assert [it.headline_lines for it in page.items] == [["城市更新提速"], ["夜市经济回暖"]]

@@ -173,28 +173,39 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
 
 def _marks_every_headline(units: list[Unit]) -> bool:
     """The page marks its headlines (`# 主题`): it starts with one, has more, and one stands
-    before every dateline."""
+    above every dateline."""
     return (
         bool(units)
         and units[0].kind == "heading"
         and sum(u.kind == "heading" for u in units) >= 2
         and all(
-            units[k - 1].kind == "heading"
-            for k in range(1, len(units))
-            if units[k].kind == "dateline"
+            _marked_above(units, k) for k in range(1, len(units)) if units[k].kind == "dateline"
         )
     )
 
 
+def _marked_above(units: list[Unit], k: int) -> bool:
+    """A marked headline stands above unit k, over summary points (`■…`) if any."""
+    k -= 1
+    while k > 0 and units[k].kind == "text" and units[k].text[0] in P.BULLET:
+        k -= 1
+    return units[k].kind == "heading"
+
+
 def _spaced_items(units: list[Unit], paragraph_gap: int) -> bool:
     """The page leaves more space between items than between paragraphs, and never that
-    much inside a paragraph (after a line that a column break cut off)."""
+    much inside a paragraph (after a line that looks cut off)."""
     wide = [k for k in range(1, len(units)) if units[k].gap > paragraph_gap]
-    return bool(wide) and not any(
-        units[k - 1].kind == "text"
-        and not P.ends_sentence(units[k - 1].text)
-        and not title_like(units[k - 1].text)
-        for k in wide
+    return bool(wide) and not any(_cut_looking(units[k - 1]) for k in wide)
+
+
+def _cut_looking(u: Unit) -> bool:
+    """A text line that stops as a cut one does: no closing mark or quote, not heading-like."""
+    return (
+        u.kind == "text"
+        and not P.ends_sentence(u.text)
+        and u.text[-1] not in P.CLOSERS
+        and not title_like(u.text)
     )
 
 
