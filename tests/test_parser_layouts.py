@@ -300,3 +300,12 @@ def test_a_marked_page_with_summary_points_over_its_dateline() -> None:
         "本报讯（记者 林夏）入夏以来，各区夜市人气渐旺。\n"
     )
     assert [it.headline_lines for it in page.items] == [["城市更新提速"], ["夜市经济回暖"]]
+
+
+def test_a_character_printed_again_after_a_word_with_yi_at_a_break() -> None:
+    """`一直|直鼓励`: 一直 is a word, so the second 直 is a slip, not a doubled measure word."""
+    page = parse_page(
+        "中医药走向世界\n\n本报讯（记者 林夏）近年来，国家一直\n\n直鼓励中医药走出去。\n"
+    )
+    assert page.items[0].paragraphs[0].text == "近年来，国家一直鼓励中医药走出去。"
+    assert "join_char_repeat" in {a.type for a in page.anomalies}

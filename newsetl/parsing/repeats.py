@@ -91,8 +91,8 @@ def accidental_pair(text: str, i: int, at_break: bool = False) -> bool:
         return False  # AABB: 实实在在, 家家户户
     if i >= 2 and text[i - 2] == text[i - 1] and text[i - 1] != a:
         return False  # the BB of AABB
-    if i >= 1 and text[i - 1] == "一" != a:
-        return False  # 一 and a doubled measure word: 一垄垄, 一片片, 一个个
+    if i >= 1 and text[i - 1] == "一" != a and _pos("一" + a) not in ("d", "r"):
+        return False  # 一 and a doubled measure word: 一垄垄, 一片片 (not 一直|直, 一样|样)
     if not at_break and i >= 1 and text[i - 1].isdigit():
         return False  # the first copy is the number's unit: 2017年|年底
     lo = max(0, i - 6)
