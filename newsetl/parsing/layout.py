@@ -13,6 +13,9 @@ LINE_MATCH = 0.4
 MIN_ORPHAN_LINE = 10
 SUFFIX_GAIN = 0.3
 KEEP_MATCH = 0.3
+# How many items before and after a crowded headline block its lines may belong to: a line
+# printed away from its body is printed near it, and the search stays linear in page size.
+NEARBY = 8
 
 
 def _orphan(page: str, units: list, detail: str) -> Anomaly:
@@ -89,7 +92,9 @@ def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
                 continue
             rest = [u for u in owner.headline if u is not line]
             tb, own = bigrams(line.text), bigrams("".join(u.text for u in rest))
-            headless = [(share(tb, d.text()), d) for d in _headless(drafts)]
+            at = drafts.index(owner)
+            near = drafts[max(0, at - NEARBY) : at + NEARBY + 1]
+            headless = [(share(tb, d.text()), d) for d in _headless(near)]
             score, target = max(headless, key=lambda s: s[0], default=(0.0, None))
             to_headless = target is not None and score >= BODYLESS_MATCH
             if to_headless and _fits(rest, owner.text(), labels=True):
@@ -97,7 +102,7 @@ def _split_crowded_blocks(page: str, drafts: list[Draft]) -> list[Anomaly]:
             elif line is owner.headline[0]:
                 continue  # a block's first line goes only to a body without a headline
             else:
-                cands = [(_best_suffix(tb, own, d), d) for d in drafts if d.is_article]
+                cands = [(_best_suffix(tb, own, d), d) for d in near if d.is_article]
                 ((score, k), target) = max(cands, key=lambda c: c[0][0], default=((0.0, 0), None))
                 if target is None or score < SUFFIX_GAIN:
                     continue

@@ -310,7 +310,7 @@ class Segmenter:
             ):
                 i = self._headline_block(i)
                 continue
-            self._place(u)
+            self._place(u, units[i - 1] if i else None)
             i += 1
         if self.pending:  # figure captions after the last item, or on a page of nothing else
             (self.drafts[-1] if self.drafts else self._new()).captions.extend(self.pending)
@@ -412,7 +412,8 @@ class Segmenter:
             or _weak_headline(self.units, i, False, fresh=True)
         )
 
-    def _place(self, u: Unit) -> None:
+    def _place(self, u: Unit, before: Unit | None) -> None:
+        """Put a unit into the item it belongs to (`before`: the unit printed above it)."""
         cur = self.cur
         if u.kind == "footer":
             return  # the page's staff line belongs to no item
@@ -435,7 +436,7 @@ class Segmenter:
         elif u.kind == "credit":
             cur = cur or self._new()
             cur.credits.append(u)
-            cur.closed = cur.closed or not self._caption_before(u)
+            cur.closed = cur.closed or before is None or before.kind != "caption"
         elif u.kind == "caption" and cur is not None and not cur.closed:
             cur.captions.append(u)
         elif u.kind == "caption":
@@ -467,10 +468,6 @@ class Segmenter:
             if u.text[0] in P.TRIANGLE or cur is None or cur.closed:
                 cur = self._new(triangle=u.text[0] in P.TRIANGLE)
             cur.frags.append(u)
-
-    def _caption_before(self, credit: Unit) -> bool:
-        idx = self.units.index(credit)
-        return idx > 0 and self.units[idx - 1].kind == "caption"
 
 
 def segment(units: list[Unit]) -> list[Draft]:
