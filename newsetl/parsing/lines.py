@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from newsetl.parsing import patterns as P
@@ -55,6 +56,7 @@ def _strip(line: str, start: int) -> tuple[str, int]:
     return content, start + len(line) - len(line.lstrip(P.BLANKS))
 
 
+@lru_cache(maxsize=8192)
 def title_like(text: str, loose: bool = False) -> bool:
     """A headline candidate: short, no sentence punctuation (a colon only after a short
     label, a question or exclamation mark only at the end), balanced quotes, not a bare

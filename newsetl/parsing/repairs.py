@@ -121,15 +121,12 @@ class ParagraphBuilder:
         return text, start
 
     @staticmethod
-    def _between(frags: list[Unit], k: int, paras: list[Para], open_para: Para | None) -> bool:
-        """A heading-like line between two finished paragraphs: an intertitle."""
+    def _between(frags: list[Unit], k: int) -> bool:
+        """A heading-like line, after a finished paragraph, before another: an intertitle."""
         text = frags[k].text
         nxt = frags[k + 1] if k + 1 < len(frags) else None
         return (
-            len(text) <= TITLE_MAX
-            and bool(paras)
-            and open_para is None
-            and nxt is not None
+            nxt is not None
             and nxt.kind == "text"
             and not nxt.text.startswith(text[-1:])  # a character printed again at a cut
             and not P.DATE_ONLY.match(nxt.text)  # a notice's signature above its date
@@ -161,7 +158,12 @@ class ParagraphBuilder:
         item_norm = ""
         open_para: Para | None = None
         for k, unit in enumerate(frags):
-            if unit.kind == "intertitle" or self._between(frags, k, paras, open_para):
+            if unit.kind == "intertitle" or (
+                open_para is None
+                and paras
+                and len(unit.text) <= TITLE_MAX
+                and self._between(frags, k)
+            ):
                 intertitles.append(unit.text)
                 open_para = None
                 continue
@@ -177,9 +179,8 @@ class ParagraphBuilder:
             item_norm += norm
             self._remember(norm, keys)
             row = bool(P.CELLS.search(text))
-            point = (
-                bool(text) and text[0] in P.BULLET
-            )  # a summary point (`■…`) is a paragraph of its own
+            # a summary point (`■…`) is a paragraph of its own
+            point = bool(text) and text[0] in P.BULLET
             if row or point or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
                 open_para = None  # an indented line, a list item, a table row, a sign-off date
             if (

@@ -304,7 +304,7 @@ class Segmenter:
                 u.kind = "intertitle"
             elif u.kind == "heading" or (
                 not self.marked
-                and _is_candidate(u, loose=self._set_apart(i) or _shaped(units, i))
+                and self._candidate(i)
                 and not self._leads_on(i)
                 and self._headline_here(i)
             ):
@@ -315,6 +315,14 @@ class Segmenter:
         if self.pending:  # figure captions after the last item, or on a page of nothing else
             (self.drafts[-1] if self.drafts else self._new()).captions.extend(self.pending)
         return self.drafts
+
+    def _candidate(self, i: int) -> bool:
+        """A line that may start a headline block: heading-like, or with commas where the
+        page sets it apart or the lines from it are shaped like a headline block."""
+        u = self.units[i]
+        if _is_candidate(u):
+            return True
+        return _is_candidate(u, loose=True) and (self._set_apart(i) or _shaped(self.units, i))
 
     def _set_apart(self, i: int) -> bool:
         """The page sets this line apart from the text before it: the page starts, or more
@@ -363,6 +371,7 @@ class Segmenter:
         u, cur = self.units[i], self.cur
         return (
             u.kind == "text"
+            and u.text[0] in "“【"
             and cur is not None
             and cur.is_article
             and bool(cur.frags)
