@@ -49,7 +49,7 @@ def _parse(text: str, source: str, encoding: str) -> Page:
     drafts.sort(key=lambda d: d.start)
     builder = ParagraphBuilder(text, scan)
     items = [build_item(text, d, builder) for d in drafts]
-    items = [it for it in items if it.paragraphs or it.headline_lines or it.captions]
+    items = [it for it in items if it.paragraphs or it.headline_lines or it.captions or it.dateline]
     page_only: list[Anomaly] = mixed_width(text, scan)
     for a in layout + traditional_chars(text, scan):
         k = _owner(items, a.start)
