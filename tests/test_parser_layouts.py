@@ -309,3 +309,18 @@ def test_a_character_printed_again_after_a_word_with_yi_at_a_break() -> None:
     )
     assert page.items[0].paragraphs[0].text == "近年来，国家一直鼓励中医药走出去。"
     assert "join_char_repeat" in {a.type for a in page.anomalies}
+
+
+def test_a_line_ending_in_a_quoted_phrase_after_a_conjunction_is_cut() -> None:
+    """`…和“一网通办”|平台`: a conjunction before a closing quoted phrase leaves the noun
+    phrase open, so the line is a cut paragraph, not an intertitle; `…的“三本账”` is whole."""
+    page = parse_page(
+        "政务服务更便捷\n\n"
+        "本报讯（记者 林夏）今年以来，全区推行了容缺受理和“一网通办”\n\n"
+        "平台，群众办事更方便。\n\n"
+        "第一书记的“三本账”\n\n"
+        "驻村三年，他记下了三本账。\n"
+    )
+    first, second = page.items
+    assert first.paragraphs[0].text.endswith("和“一网通办”平台，群众办事更方便。")
+    assert second.headline_lines == ["第一书记的“三本账”"]

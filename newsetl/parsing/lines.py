@@ -28,6 +28,7 @@ _PHRASES = re.compile(r"\s+")
 # Endings of a line a column break cut off (`…的`), unless it reads as a whole (`竟是假的`)
 # or the character ends a word (`参与`).
 _FRAGMENT_ENDS = ("、", "和", "的", "等", "及", "与", "并", "将", "把", "被", "对")
+_JOINING = ("和", "及", "与", "并", "把", "被", "对", "将", "、")
 _WHOLE_DE = re.compile(r"[是了来][^，。；、]{0,8}的$")
 
 
@@ -85,7 +86,17 @@ def title_like(text: str, loose: bool = False) -> bool:
             or bool(_WHOLE_DE.search(text))
             or last_word_whole(text)
         )
+        and not _joins_a_quote(text)
     )
+
+
+def _joins_a_quote(text: str) -> bool:
+    """A conjunction or preposition before a quoted phrase at the end (`走访和“互联网+”`): the
+    phrase starts a longer noun phrase, cut at the line's end."""
+    if not text.endswith("”"):
+        return False
+    head = text[: text.rfind("“")]
+    return head.endswith(_JOINING) and not last_word_whole(head)
 
 
 def _split_line(content: str, start: int, gap: int) -> list[Unit]:
