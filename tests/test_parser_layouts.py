@@ -324,3 +324,20 @@ def test_a_line_ending_in_a_quoted_phrase_after_a_conjunction_is_cut() -> None:
     first, second = page.items
     assert first.paragraphs[0].text.endswith("和“一网通办”平台，群众办事更方便。")
     assert second.headline_lines == ["第一书记的“三本账”"]
+
+
+def test_on_a_page_with_no_spacing_a_headline_is_told_by_what_follows_it() -> None:
+    """Nothing sets articles apart and no dateline follows the second headline: its words
+    come back in the lines after it and not in those before, so it heads a new article."""
+    page = parse_page(
+        "老街上的手艺人\n"
+        "老街深处有一家修表铺，店主在这里修了四十年手表。\n"
+        "街坊们说，谁家的表停了，都会拿到他这里来。\n"
+        "湿地公园迎来越冬候鸟\n"
+        "入冬以来，湿地公园迎来了上千只越冬候鸟。\n"
+        "观鸟爱好者带着相机守在湖边，记录候鸟觅食的场景。\n"
+    )
+    assert [it.headline_lines for it in page.items] == [
+        ["老街上的手艺人"],
+        ["湿地公园迎来越冬候鸟"],
+    ]

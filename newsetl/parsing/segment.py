@@ -10,6 +10,8 @@ from newsetl.parsing.lines import Unit, title_like
 from newsetl.parsing.repeats import runs_on
 
 INTERTITLE_AFFINITY = 0.5
+COHESION_LINES = 8  # lines before a block its words are looked for in
+COHESION_GAIN = 0.3  # how much more of them the three lines after it must hold
 PARALLEL_SPAN = 30  # the most lines between two parallel intertitles of one article
 
 
@@ -357,7 +359,21 @@ class Segmenter:
         if i in self.parallel and not fresh:
             self.units[i].kind = "intertitle"
             return False
-        return _weak_headline(self.units, i, prev_open, fresh)
+        # where the page's spacing sets no item apart, the words of a block tell
+        heads = not self.spaced_items and self._speaks_of_what_follows(i)
+        return _weak_headline(self.units, i, prev_open, fresh or heads)
+
+    def _speaks_of_what_follows(self, i: int) -> bool:
+        """The block's words come back in the text after it, not in the text before it: it
+        heads what follows rather than going on with what came before."""
+        units = self.units
+        if P.ENUMERATOR.match(units[i].text):
+            return False  # a numbered entry (`二、不老村`) goes on with its list
+        j = _block_end(units, i)
+        tb = bigrams("".join(u.text for u in units[i:j]))
+        before = "".join(u.text for u in units[max(0, i - COHESION_LINES) : i] if u.kind == "text")
+        after = "".join(u.text for u in units[j : j + 3] if u.kind == "text")
+        return share(tb, after) - share(tb, before) >= COHESION_GAIN and share(tb, before) < 0.15
 
     def _leads_on(self, i: int) -> bool:
         """The unit is the rest of a line that starts with a dateline: the lead."""
