@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from newsetl.parsing import patterns as P
 from newsetl.parsing.affinity import bigrams, containment, share
+from newsetl.parsing.conventions import PageConventions
 from newsetl.parsing.lines import Unit, title_like
 from newsetl.parsing.repeats import runs_on
 
 INTERTITLE_AFFINITY = 0.5
 COHESION_LINES = 8  # lines before a block its words are looked for in
 COHESION_GAIN = 0.3  # how much more of them the three lines after it must hold
-PARALLEL_SPAN = 30  # the most lines between two parallel intertitles of one article
+COHESION_BEFORE = 0.15  # the most of them the lines before it may hold
 
 
 @dataclass
@@ -132,85 +133,6 @@ def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = Fal
     return score >= 2
 
 
-def _after_paragraph(before: Unit) -> bool:
-    """The line before ends a paragraph, or is itself heading-like."""
-    return P.ends_sentence(before.text) or (before.kind == "text" and title_like(before.text))
-
-
-def _line_shape(text: str) -> tuple[str, int]:
-    """What parallel intertitles share: the number of phrases spaced apart, or the length."""
-    phrases = len(P.SPACED_PHRASES.findall(text))
-    return ("phrases", phrases) if phrases else ("length", len(text))
-
-
-def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
-    """Heading-like lines of one shape (one length, or phrases spaced apart alike) printed
-    between paragraphs with no more space than paragraphs have, again after more body text
-    and no item boundary between (`产业再优化` … `效益上台阶`): the parallel intertitles of
-    one article. (Headline couplets of one shape stand together, with no body between.)"""
-    found: set[int] = set()
-    last: dict[tuple[str, int], int] = {}  # shape -> the latest such line since a boundary
-    body_since: dict[tuple[str, int], bool] = {}  # shape -> body text printed since that line
-    for k, u in enumerate(units):
-        if u.kind in ("dateline", "heading", "byline", "note", "credit", "jump"):
-            last.clear()
-        elif (
-            u.kind == "text"
-            and k
-            and u.gap <= paragraph_gap
-            and title_like(u.text)
-            and not P.ENUMERATOR.match(u.text)  # list entries: `一、黄龙岘茶文化村`
-            and _after_paragraph(units[k - 1])
-        ):
-            shape = _line_shape(u.text)
-            j = last.get(shape)
-            if j is not None and k - j <= PARALLEL_SPAN and body_since[shape]:
-                found.update((j, k))
-            last[shape], body_since[shape] = k, False
-        elif u.kind == "text" and not title_like(u.text):
-            for shape in body_since:
-                body_since[shape] = True
-    return found
-
-
-def _marks_every_headline(units: list[Unit]) -> bool:
-    """The page marks its headlines (`# 主题`): it starts with one, has more, and one stands
-    above every dateline."""
-    return (
-        bool(units)
-        and units[0].kind == "heading"
-        and sum(u.kind == "heading" for u in units) >= 2
-        and all(
-            _marked_above(units, k) for k in range(1, len(units)) if units[k].kind == "dateline"
-        )
-    )
-
-
-def _marked_above(units: list[Unit], k: int) -> bool:
-    """A marked headline stands above unit k, over summary points (`■…`) if any."""
-    k -= 1
-    while k > 0 and units[k].kind == "text" and units[k].text[0] in P.BULLET:
-        k -= 1
-    return units[k].kind == "heading"
-
-
-def _spaced_items(units: list[Unit], paragraph_gap: int) -> bool:
-    """The page leaves more space between items than between paragraphs, and never that
-    much inside a paragraph (after a line that looks cut off)."""
-    wide = [k for k in range(1, len(units)) if units[k].gap > paragraph_gap]
-    return bool(wide) and not any(_cut_looking(units[k - 1]) for k in wide)
-
-
-def _cut_looking(u: Unit) -> bool:
-    """A text line that stops as a cut one does: no closing mark or quote, not heading-like."""
-    return (
-        u.kind == "text"
-        and not P.ends_sentence(u.text)
-        and u.text[-1] not in P.CLOSERS
-        and not title_like(u.text)
-    )
-
-
 def _open_feature(drafts: list[Draft]) -> Draft | None:
     """The latest article without dateline or closing byline that may be resumed."""
     for d in reversed(drafts[:-1]):
@@ -231,11 +153,7 @@ class Segmenter:
 
     def __init__(self, units: list[Unit]) -> None:
         self.units = units
-        gaps = sorted(u.gap for u in units if u.kind == "text" and len(u.text) >= 20)
-        self.paragraph_gap = gaps[len(gaps) // 2] if gaps else 1  # the median
-        self.spaced_items = _spaced_items(units, self.paragraph_gap)
-        self.marked = _marks_every_headline(units)
-        self.parallel = _parallel_lines(units, self.paragraph_gap)
+        self.page = PageConventions.read(units)
         self.drafts: list[Draft] = []
         self.pending: list[Unit] = []  # figure captions and placeholders waiting for an item
 
@@ -305,7 +223,7 @@ class Segmenter:
             if self._quoted_intertitle(i):
                 u.kind = "intertitle"
             elif u.kind == "heading" or (
-                not self.marked
+                not self.page.marked
                 and self._candidate(i)
                 and not self._leads_on(i)
                 and self._headline_here(i)
@@ -331,8 +249,8 @@ class Segmenter:
         blank lines than between paragraphs come after a finished paragraph."""
         if i == 0:
             return True
-        wide = self.units[i].gap > self.paragraph_gap
-        return self.spaced_items and wide and not self._prev_open()
+        wide = self.units[i].gap > self.page.paragraph_gap
+        return self.page.spaced_items and wide and not self._prev_open()
 
     def _cut_short(self, i: int) -> bool:
         """The line stops inside a word the next line finishes: a cut line, not a headline."""
@@ -356,11 +274,11 @@ class Segmenter:
             self.units[i].kind = "intertitle"
             return False
         fresh = self.cur is None or self.cur.closed
-        if i in self.parallel and not fresh:
+        if i in self.page.parallel and not fresh:
             self.units[i].kind = "intertitle"
             return False
         # where the page's spacing sets no item apart, the words of a block tell
-        heads = not self.spaced_items and self._speaks_of_what_follows(i)
+        heads = not self.page.spaced_items and self._speaks_of_what_follows(i)
         return _weak_headline(self.units, i, prev_open, fresh or heads)
 
     def _speaks_of_what_follows(self, i: int) -> bool:
@@ -373,7 +291,8 @@ class Segmenter:
         tb = bigrams("".join(u.text for u in units[i:j]))
         before = "".join(u.text for u in units[max(0, i - COHESION_LINES) : i] if u.kind == "text")
         after = "".join(u.text for u in units[j : j + 3] if u.kind == "text")
-        return share(tb, after) - share(tb, before) >= COHESION_GAIN and share(tb, before) < 0.15
+        held_before = share(tb, before)
+        return held_before < COHESION_BEFORE and share(tb, after) - held_before >= COHESION_GAIN
 
     def _leads_on(self, i: int) -> bool:
         """The unit is the rest of a line that starts with a dateline: the lead."""
@@ -419,7 +338,7 @@ class Segmenter:
         u = self.units[i]
         return (
             _is_candidate(u, loose=True)
-            and u.gap <= self.paragraph_gap
+            and u.gap <= self.page.paragraph_gap
             and u.flush == last.flush
             and not self._cut_short(i)
         )
