@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsetl.parsing import patterns as P
-from newsetl.parsing.lines import Unit, title_like
+from newsetl.parsing.lines import TITLE_MAX, Unit, title_like
 
 PARALLEL_SPAN = 30  # the most lines between two parallel intertitles of one article
 
@@ -58,6 +58,9 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
     for k, u in enumerate(units):
         if u.kind in ("dateline", "heading", "byline", "note", "credit", "jump"):
             last.clear()
+        elif u.kind == "text" and len(u.text) > TITLE_MAX:
+            for shape in body_since:
+                body_since[shape] = True
         elif (
             u.kind == "text"
             and k
