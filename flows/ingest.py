@@ -94,11 +94,15 @@ def ingest(
     loads without checking or reporting (to time the ingest alone): the next run checks.
     """
     logger = get_run_logger()
-    folder, db_path, out_dir = Path(seeds), Path(db), Path(reports)
+    folder, public, out_dir = Path(seeds), Path(db), Path(reports)
     workers = workers or default_workers()
     started = time.monotonic()
     stages: Counter[str] = Counter()
-    with writer_lock(db_path, wait_seconds=LOCK_WAIT_SECONDS):
+    # The run writes the writer's own file and publishes it at `db` when it ends.
+    with (
+        writer_lock(public, wait_seconds=LOCK_WAIT_SECONDS),
+        warehouse.writing(public, logger) as db_path,
+    ):
         tick = time.perf_counter()
         plan = scan_folder(folder, db_path, pattern)
         stages["scan"] = time.perf_counter() - tick

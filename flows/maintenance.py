@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.quality import check_and_report, write_report
-from newsetl import pipeline
+from newsetl import pipeline, warehouse
 from newsetl.lock import writer_lock
 
 LOCK_WAIT_SECONDS = 300
@@ -27,7 +27,7 @@ def recheck(db: str = "warehouse/news.duckdb", reports: str = "reports") -> dict
     """Re-run every data-quality suite on the whole warehouse and rewrite the report."""
     logger = get_run_logger()
     run_id = f"{pipeline.new_run_id()}-recheck"  # sorts by time with the ingest runs
-    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS):
-        checks, path = check_and_report(Path(db), run_id, Path(reports))
+    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS), warehouse.writing(db, logger) as work:
+        checks, path = check_and_report(work, run_id, Path(reports))
     logger.info("%s; report written to %s", checks.message, path)
     return {"run_id": run_id, "checks": checks.as_dict(), "report": str(path)}

@@ -203,16 +203,22 @@ def query(
 ) -> None:
     """Run ad-hoc SQL on the warehouse, which it only reads: nothing else is read or written.
 
+    Rows are written as they arrive, in every format, so memory does not grow with the result.
     Exit codes: 1 when there is no warehouse or the SQL fails, 77 when the statement is
     refused (it would write, or reach a file, database or extension outside the warehouse).
     """
     import duckdb
 
-    from newsetl import warehouse
+    from newsetl import query_output, warehouse
 
+    write = {
+        Format.csv: query_output.write_csv,
+        Format.json: query_output.write_json,
+        Format.table: query_output.write_table,
+    }[format]
     try:
         with warehouse.reader(db) as con:
-            df = con.execute(sql).df()
+            rows = write(con.execute(sql), sys.stdout)
     except warehouse.WarehouseError as exc:
         raise fail(str(exc)) from None
     except duckdb.Error as exc:
@@ -222,20 +228,11 @@ def query(
                 f"newsetl query only reads the warehouse: {message}", QUERY_REFUSED
             ) from None
         raise fail(message) from None
-    if format is Format.csv:
-        df.to_csv(sys.stdout, index=False)
-    elif format is Format.json:
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
-    else:
-        from rich.table import Table
-
-        table = Table(show_lines=False)
-        for column in df.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in df.itertuples(index=False):
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
-        console.print(f"{len(df)} rows")
+    except BrokenPipeError:  # the reader of the output stopped early (`| head`): done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if format is Format.table:
+        console.print(f"{rows} rows")
 
 
 def _refused(exc: Exception, message: str) -> bool:

@@ -9,9 +9,11 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 from typer.testing import CliRunner
 
@@ -168,3 +170,69 @@ def test_installed_command_exits_with_the_commands_code(tmp_path, args, code):
     )
     assert done.returncode == code, done.stderr
     assert "Exception ignored" not in done.stderr
+
+
+# Two million rows of 80 characters: about 0.6 GB once held whole by DuckDB and pandas.
+LARGE_RESULT = "SELECT i, repeat('x', 36) AS pad, repeat('y', 36) AS pad2 FROM range(2000000) t(i)"
+LARGE_ROWS = 2_000_000
+STREAMING_PEAK_MB = 350  # the query process's peak RSS while it writes that result
+
+
+def _lines_of(path: Path) -> tuple[int, str, str, str]:
+    """Line count, first, second and last line of a file, read a line at a time."""
+    n, head, last = 0, [], ""
+    with path.open(encoding="utf-8") as lines:
+        for n, last in enumerate(lines, 1):
+            if n <= 2:
+                head.append(last)
+    return n, head[0].rstrip("\n"), head[1].rstrip("\n"), last.rstrip("\n")
+
+
+def _peak_rss_mb(proc: subprocess.Popen, timeout: float, limit_mb: float) -> float:
+    """Wait for a process, sampling its resident memory, and return the highest sample in MB;
+    the process is killed once past `limit_mb` or `timeout` seconds."""
+    watched, peak, deadline = psutil.Process(proc.pid), 0, time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and peak < limit_mb * 2**20:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    return peak / 2**20
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_query_streams_a_large_result_in_every_format(seeded_warehouse, tmp_path, fmt):
+    """The rows are written as they arrive: the process stays small however many rows the
+    result has, and the output is the whole result."""
+    db, _ = seeded_warehouse
+    out = tmp_path / f"rows.{fmt}"
+    newsetl = Path(sys.executable).with_name("newsetl")
+    with out.open("w") as stdout, (tmp_path / "stderr").open("w") as stderr:
+        proc = subprocess.Popen(
+            [str(newsetl), "query", LARGE_RESULT, "--db", str(db), "--format", fmt],
+            stdout=stdout,
+            stderr=stderr,
+        )
+        peak = _peak_rss_mb(proc, timeout=600, limit_mb=STREAMING_PEAK_MB)
+    assert peak < STREAMING_PEAK_MB
+    assert proc.returncode == 0, (tmp_path / "stderr").read_text()
+    x, y = "x" * 36, "y" * 36
+    if fmt == "csv":
+        assert _lines_of(out) == (LARGE_ROWS + 1, "i,pad,pad2", f"0,{x},{y}", f"1999999,{x},{y}")
+    elif fmt == "json":
+        text = out.read_text(encoding="utf-8")
+        assert text.count('{"i":') == LARGE_ROWS
+        assert text.startswith(f'[{{"i":0,"pad":"{x}","pad2":"{y}"}},{{"i":1,')
+        assert text.endswith(f'{{"i":1999999,"pad":"{x}","pad2":"{y}"}}]\n')
+        assert json.loads(text[-200:].split("},", 1)[1][:-2]) == {"i": 1999999, "pad": x, "pad2": y}
+    else:
+        lines = out.read_text(encoding="utf-8").splitlines()
+        cells = [[c.strip() for c in line.split("│")] for line in lines if "│" in line]
+        assert cells[0] == ["i", "pad", "pad2"]
+        body = [c for c in cells if c[0] != "i"]
+        assert len(body) == LARGE_ROWS
+        assert body[0] == ["0", x, y] and body[-1] == ["1999999", x, y]
+        assert "2000000 rows" in (tmp_path / "stderr").read_text()
