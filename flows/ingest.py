@@ -110,6 +110,7 @@ def ingest(
             unchanged=len(plan.unchanged) + len(plan.rejected),
             skipped=len(plan.skipped),
         )
+        rejected: list[dict] = []
         try:
             todo = plan.to_load
             logger.info(
@@ -130,9 +131,9 @@ def ingest(
                 for batch in batches:
                     in_flight.append(process_files.submit(folder, batch, run_id, changed))
                     if len(in_flight) > workers:
-                        _load_next(db_path, in_flight, counts, stages)
+                        _load_next(db_path, in_flight, counts, stages, rejected)
                 while in_flight:
-                    _load_next(db_path, in_flight, counts, stages)
+                    _load_next(db_path, in_flight, counts, stages, rejected)
                 finish_folder(db_path, run_id, plan)
                 tick = time.perf_counter()
             stages["load"] += time.perf_counter() - tick  # the final checkpoint
@@ -174,6 +175,7 @@ def ingest(
         "bytes": counts["bytes"],
         "report": str(report_path) if report_path else None,
         "checks": checks.as_dict(),
+        "rejected": rejected,
     }
 
 
@@ -182,8 +184,9 @@ def _load_next(
     in_flight: deque[PrefectFuture[pipeline.BatchResult]],
     counts: Counter[str],
     stages: Counter[str],
+    rejected: list[dict],
 ) -> None:
-    """Wait for the oldest batch in flight and load it."""
+    """Wait for the oldest batch in flight, load it, and name what it rejected in the log."""
     result = in_flight.popleft().result()
     tick = time.perf_counter()
     load(db, result)
@@ -191,6 +194,15 @@ def _load_next(
     stages.update(result.seconds)
     counts.update(result.counts())
     counts["bytes"] += result.size_bytes
+    logger = get_run_logger()
+    for r in result.rejected():
+        rejected.append(r)
+        if r["table"]:
+            logger.warning(
+                "Rejected %s %s of %s: %s.", r["table"], r["row_key"], r["path"], r["check"]
+            )
+        else:
+            logger.warning("Quarantined %s.", r["reason"])
     result.release()
 
 

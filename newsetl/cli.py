@@ -168,6 +168,8 @@ def print_summary(summary: dict, wall: float) -> None:
         ("quarantined", "quarantined"),
         ("skipped (not page files)", "skipped"),
         ("items", "items"),
+        ("items rejected by checks", "rejected_items"),
+        ("rows rejected by checks", "rejected_rows"),
         ("paragraphs", "paragraphs"),
     ]:
         table.add_row(label, str(c.get(key, 0)))
@@ -180,6 +182,13 @@ def print_summary(summary: dict, wall: float) -> None:
     table.add_row("report", summary["report"])
     table.add_row("seconds", f"{summary['seconds']:.1f} in the flow, {wall:.1f} wall")
     Console().print(table)
+    for r in summary.get("rejected", ()):
+        line = (
+            f"rejected {r['table']} {r['row_key']} of {r['path']}: {r['check']}"
+            if r["table"]
+            else f"quarantined {r['reason']}"
+        )
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -74,14 +74,35 @@ class BatchResult:
     size_bytes: int = 0
 
     def counts(self) -> Counter[str]:
-        """Files by outcome, plus loaded items, paragraphs and anomalies by type."""
+        """Files by outcome, loaded items, paragraphs, anomalies by type, and rejected rows."""
         c: Counter[str] = Counter(o["outcome"] for o in self.outcomes)
         c["items"] = len(self.frames.get("fact_article", ()))
+        rejected = {(q["path"], q["table_name"], q["row_key"]) for q in self.rejected_rows()}
+        c["rejected_rows"] = len(rejected)
+        c["rejected_items"] = sum(table == "fact_article" for _, table, _ in rejected)
         c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
         anomalies = self.frames.get("dq_anomaly")
         if anomalies is not None:
             c.update(f"anomaly:{t}" for t in anomalies.column("type").to_pylist())
         return c
+
+    def rejected_rows(self) -> list[dict]:
+        """The quarantine rows of rows that failed a contract (files loaded without them)."""
+        return [q for q in self.quarantine if q["stage"] == "validate"]
+
+    def rejected(self) -> list[dict]:
+        """Every rejected file and row: path, stage, table, row key, check and reason."""
+        return [
+            {
+                "path": q["path"],
+                "stage": q["stage"],
+                "table": q["table_name"],
+                "row_key": q["row_key"],
+                "check": q["check_name"],
+                "reason": q["reason"],
+            }
+            for q in self.quarantine
+        ]
 
     def release(self) -> None:
         """Drop the rows once loaded (Prefect's future keeps this object until a full GC)."""
@@ -254,14 +275,23 @@ def _process_chunk(
                 _outcome(run_id, entry, fid, "quarantined", "failed checks: " + "; ".join(checks))
             )
         else:
-            note = None
-            if fid in by_file:
-                note = f"{len(by_file[fid])} rows rejected by checks"
+            note = _rejected_note(by_file[fid]) if fid in by_file else None
             outcome = "changed" if entry.path in changed else "loaded"
             outcomes.append(_outcome(run_id, entry, fid, outcome, note))
     tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
     seconds["validate"] += time.perf_counter() - started
     return tables
+
+
+def _rejected_note(rejections: list[Rejection]) -> str:
+    """What the checks took out of a loaded file: items and other rows, and which checks."""
+    rows = {(r.table, r.row_key) for r in rejections}
+    items = sum(table == "fact_article" for table, _ in rows)
+    note = f"{items} item{'' if items == 1 else 's'} rejected by checks"
+    if len(rows) > items:
+        others = len(rows) - items
+        note += f", and {others} other row{'' if others == 1 else 's'}"
+    return note + ": " + "; ".join(sorted({f"{r.table}: {r.check}" for r in rejections}))
 
 
 def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, reason: str | None):

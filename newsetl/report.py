@@ -147,6 +147,18 @@ def gather(db_path: str | Path) -> dict[str, Any]:
                       (SELECT count(*) FROM dq_duplicate_group) AS groups,
                       (SELECT count(*) FROM dq_near_duplicate) AS near""",
         )[0]
+        rejected = warehouse.dict_rows(
+            con,
+            """WITH latest AS (
+                SELECT o.run_id, o.path, o.outcome FROM etl_file_outcome o JOIN etl_run r
+                USING (run_id) WHERE o.outcome <> 'unchanged' QUALIFY row_number() OVER (
+                    PARTITION BY r.seeds_dir, o.path ORDER BY o.run_id DESC) = 1)
+            SELECT q.path, q.run_id, q.stage, q.table_name, q.row_key, q.check_name,
+                   q.column_name, q.value, q.reason
+            FROM quarantine q JOIN latest l USING (run_id, path)
+            WHERE l.outcome <> 'removed'
+            ORDER BY q.path, q.table_name NULLS FIRST, q.row_key, q.check_name""",
+        )
         written = _written_pages(con)
     finally:
         con.close()
@@ -162,6 +174,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         "groups": groups,
         "near": near,
         "totals": totals,
+        "rejected": rejected,
         "written": written,
     }
 
@@ -411,6 +424,14 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
             for r in data["results"]
             if not r["success"]
         ] or ["| all | every check passed | | |"]
+    lines += ["", f"**Rejected input:** {len(data['rejected'])} files and rows.", ""]
+    if data["rejected"]:
+        lines += ["| File | Table | Row | Check or reason |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(r['path'])} | {r['table_name'] or ''} | {r['row_key'] or ''} "
+            f"| {_cell(r['check_name'] or r['reason'])} |"
+            for r in data["rejected"]
+        ]
     lines += ["", "| Anomaly type | Severity | Count |", "|---|---|---|"]
     lines += [f"| {t['type']} | {t['severity']} | {t['n']} |" for t in data["by_type"]]
     lines += [
@@ -421,3 +442,8 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
         f"Report: `{report_path}`",
     ]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text as one markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
