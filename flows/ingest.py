@@ -81,8 +81,13 @@ def ingest(
     fail_on_error: bool | None = None,
     quality_stage: bool = True,
     pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> dict:
     """Bring the warehouse up to date with the page folder; return the run summary.
+
+    Only files of this folder are marked removed when they leave it; when the folder is
+    empty or missing, or more than half of its current pages are gone, none are, and the
+    summary says why (`removal_held`), unless `allow_removal`.
 
     Only the folder's page files (names matching `pattern`; see `newsetl.pagefiles`) are
     read; every other entry is counted as skipped and logged once.
@@ -100,7 +105,7 @@ def ingest(
     stages: Counter[str] = Counter()
     with writer_lock(db_path, wait_seconds=LOCK_WAIT_SECONDS):
         tick = time.perf_counter()
-        plan = scan_folder(folder, db_path, pattern)
+        plan = scan_folder(folder, db_path, pattern, allow_removal)
         stages["scan"] = time.perf_counter() - tick
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
@@ -123,6 +128,9 @@ def ingest(
             )
             for skipped in plan.skipped:
                 logger.warning("Skipped %s: %s.", skipped.path, skipped.reason)
+            if plan.hold_reason:
+                logger.warning(plan.hold_reason)
+                counts["removal_held"] = len(plan.held)
             batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
             changed = frozenset(e.path for e in plan.changed)
             pool_size = workers if local_pool and len(batches) > 1 else 1
@@ -131,9 +139,9 @@ def ingest(
                 for batch in batches:
                     in_flight.append(process_files.submit(folder, batch, run_id, changed))
                     if len(in_flight) > workers:
-                        _load_next(db_path, in_flight, counts, stages, rejected)
+                        _load_next(db_path, plan, in_flight, counts, stages, rejected)
                 while in_flight:
-                    _load_next(db_path, in_flight, counts, stages, rejected)
+                    _load_next(db_path, plan, in_flight, counts, stages, rejected)
                 finish_folder(db_path, run_id, plan)
                 tick = time.perf_counter()
             stages["load"] += time.perf_counter() - tick  # the final checkpoint
@@ -165,6 +173,8 @@ def ingest(
         status = "failed" if checks.errors else "completed"
         with warehouse.connection(db_path) as con:
             message = checks.message if quality_stage else "not checked: the next run checks"
+            if plan.hold_reason:
+                message += f"; {plan.hold_reason}"
             pipeline.finish_run(con, run_id, status, counts, seconds, message)
     return {
         "run_id": run_id,
@@ -176,11 +186,13 @@ def ingest(
         "report": str(report_path) if report_path else None,
         "checks": checks.as_dict(),
         "rejected": rejected,
+        "removal_held": plan.hold_reason,
     }
 
 
 def _load_next(
     db: Path,
+    plan: pipeline.ScanPlan,
     in_flight: deque[PrefectFuture[pipeline.BatchResult]],
     counts: Counter[str],
     stages: Counter[str],
@@ -189,7 +201,7 @@ def _load_next(
     """Wait for the oldest batch in flight, load it, and name what it rejected in the log."""
     result = in_flight.popleft().result()
     tick = time.perf_counter()
-    load(db, result)
+    load(db, result, plan.folders)
     stages["load"] += time.perf_counter() - tick
     stages.update(result.seconds)
     counts.update(result.counts())
@@ -241,6 +253,7 @@ def run_ingest(
     address: str | None = None,
     quality_stage: bool = True,
     pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> dict:
     """Run the ingest flow with its batches in local processes or on a Dask cluster.
 
@@ -254,7 +267,14 @@ def run_ingest(
     prefetch(seeds, batch_size, runner, pattern)
     if runner == "local":
         return ingest(
-            seeds, db, reports, batch_size, workers, quality_stage=quality_stage, pattern=pattern
+            seeds,
+            db,
+            reports,
+            batch_size,
+            workers,
+            quality_stage=quality_stage,
+            pattern=pattern,
+            allow_removal=allow_removal,
         )
     from prefect.settings import PREFECT_API_URL
     from prefect_dask import DaskTaskRunner
@@ -276,4 +296,5 @@ def run_ingest(
         local_pool=False,
         quality_stage=quality_stage,
         pattern=pattern,
+        allow_removal=allow_removal,
     )

@@ -53,6 +53,9 @@ class ScanPlan:
     removed: list[str] = field(default_factory=list)
     rejected: list[FileEntry] = field(default_factory=list)  # quarantined before, same content
     skipped: list[Skipped] = field(default_factory=list)  # entries that are not page files
+    folders: list[str] = field(default_factory=list)  # the folder's names (warehouse.folder_names)
+    held: list[str] = field(default_factory=list)  # gone from the folder, but not removed
+    hold_reason: str | None = None  # why they were not removed
 
     @property
     def to_load(self) -> list[FileEntry]:
@@ -124,15 +127,29 @@ def warm_up() -> None:
 
 
 def scan(
-    folder: Path, con: duckdb.DuckDBPyConnection, pattern: str = pagefiles.DEFAULT_PATTERN
+    folder: Path,
+    con: duckdb.DuckDBPyConnection,
+    pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> ScanPlan:
-    """Compare the folder's page files with the warehouse by content hash."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"The page folder {folder} does not exist.")
-    loaded = warehouse.current_files(con)
-    rejected = warehouse.quarantined_files(con)
-    listing = pagefiles.list_pages(folder, pattern)
-    plan = ScanPlan(skipped=listing.skipped)
+    """Compare the folder's page files with the warehouse's current files of that folder.
+
+    Files gone from the folder are to be marked removed, unless the folder is missing or
+    empty, or more than half of its current pages are gone: then nothing is removed and the
+    plan says why (`hold_reason`), unless `allow_removal`.
+    """
+    folders = warehouse.folder_names(con, folder)
+    loaded = warehouse.current_files(con, folders)
+    if folder.is_dir():
+        listing = pagefiles.list_pages(folder, pattern)
+    elif allow_removal:
+        listing = pagefiles.Listing()
+    else:
+        raise FileNotFoundError(
+            f"The page folder {folder} does not exist: nothing was loaded or removed."
+        )
+    rejected = warehouse.quarantined_files(con, folders)
+    plan = ScanPlan(skipped=listing.skipped, folders=folders)
     for page in listing.pages:
         rel = page.path
         try:
@@ -150,7 +167,32 @@ def scan(
         else:
             plan.unchanged.append(entry)
     plan.removed = sorted(set(loaded) - {p.path for p in listing.pages})
+    reason = (
+        None
+        if allow_removal
+        else removal_hold(folder, len(plan.removed), len(loaded), listing.pages)
+    )
+    if reason:
+        plan.held, plan.removed, plan.hold_reason = plan.removed, [], reason
     return plan
+
+
+def removal_hold(folder: Path, gone: int, current: int, pages: list) -> str | None:
+    """Why files gone from the folder are not marked removed (None: they are)."""
+    if not gone:
+        return None
+    advice = "run with --allow-removal (flow parameter allow_removal) to remove them"
+    if not pages:
+        return (
+            f"The folder {folder} has no page files, but {current} pages loaded from it are "
+            f"current: nothing was removed (is a share not mounted?); {advice}."
+        )
+    if gone * 2 > current:
+        return (
+            f"{gone} of the {current} current pages of {folder} are gone from it, more than "
+            f"half: nothing was removed (is it the wrong folder?); {advice}."
+        )
+    return None
 
 
 def process_batch(
@@ -305,15 +347,15 @@ def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, r
     }
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
-    """Load a processed batch and its lineage rows in one transaction."""
+def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult, folders: list[str]) -> None:
+    """Load a processed batch of one folder (`ScanPlan.folders`) and its lineage rows."""
     tables = dict(result.frames)
     if result.outcomes:
         tables["etl_file_outcome"] = pa.Table.from_pylist(result.outcomes)
     if result.quarantine:
         tables["quarantine"] = pa.Table.from_pylist(result.quarantine)
     quarantined = [o["path"] for o in result.outcomes if o["outcome"] == "quarantined"]
-    warehouse.load_files(con, tables, replaced_paths=quarantined)
+    warehouse.load_files(con, tables, folders, replaced_paths=quarantined)
 
 
 def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
@@ -375,13 +417,13 @@ def library_versions() -> dict[str, str]:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, folder: Path) -> None:
-    """Record a run as started."""
+    """Record a run as started, with its folder as an absolute path."""
     con.execute(
         "INSERT INTO etl_run (run_id, started_at, status, seeds_dir, code_version,"
         " library_versions) VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?)",
         [
             run_id,
-            str(folder),
+            str(folder.resolve()),
             os.environ.get("NEWSETL_CODE_VERSION", __version__),
             json.dumps(library_versions()),
         ],
