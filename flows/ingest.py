@@ -24,7 +24,7 @@ from flows.tasks import (
     scan_folder,
     worker_pool,
 )
-from newsetl import pagefiles, pipeline, quality, warehouse
+from newsetl import pagefiles, pipeline, quality, report, warehouse
 from newsetl.lock import writer_lock
 
 DEFAULT_BATCH_SIZE = 200
@@ -109,7 +109,10 @@ def ingest(
         stages["scan"] = time.perf_counter() - tick
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
+            settled = pipeline.settle_dead_runs(con, db_path, run_id)
             pipeline.start_run(con, run_id, folder)
+        if settled:
+            logger.warning("Recorded the end of %d earlier runs that ended unrecorded.", settled)
         counts: Counter[str] = Counter(
             seen=plan.seen,
             unchanged=len(plan.unchanged) + len(plan.rejected),
@@ -150,7 +153,7 @@ def ingest(
                 checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
                 report_path: Path | None = out_dir / "index.html"
                 checks_stood = not checks.dq_run_id.startswith(run_id)  # nothing changed
-                if checks_stood and report_path.exists():
+                if checks_stood and report.stands(db_path, out_dir):
                     logger.info("Nothing changed: the report %s stands.", report_path)
                 else:
                     tick = time.perf_counter()
@@ -159,15 +162,10 @@ def ingest(
             else:
                 checks, report_path = quality.CheckSummary(f"{run_id}:unchecked"), None
         except BaseException as exc:
-            with warehouse.connection(db_path) as con:
-                pipeline.finish_run(
-                    con,
-                    run_id,
-                    "failed",
-                    counts,
-                    time.monotonic() - started,
-                    f"{type(exc).__name__}: {exc}",
-                )
+            message = f"{type(exc).__name__}: {exc}"
+            seconds = time.monotonic() - started
+            if not pipeline.record_failure(db_path, run_id, counts, seconds, message):
+                logger.warning("Could not record the failure in %s: the next run will.", db_path)
             raise
         seconds = time.monotonic() - started
         status = "failed" if checks.errors else "completed"

@@ -374,6 +374,62 @@ def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) 
     warehouse.insert_rows(con, "etl_file_outcome", rows)
 
 
+def unrecorded_path(db_path: str | Path) -> Path:
+    """Where a run leaves the end it could not record in the warehouse, for the next run."""
+    return Path(f"{db_path}.unrecorded")
+
+
+def record_failure(
+    db_path: str | Path, run_id: str, counts: Counter[str], seconds: float, message: str
+) -> bool:
+    """Record a run as failed; when the warehouse cannot take it (full disk, a client
+    holding the file), leave it in `unrecorded_path` for the next run. Whether it was
+    recorded."""
+    try:
+        with warehouse.connection(db_path) as con:
+            finish_run(con, run_id, "failed", counts, seconds, message)
+        return True
+    except (duckdb.Error, warehouse.WarehouseError, OSError):
+        end = {"run_id": run_id, "counts": dict(counts), "seconds": seconds, "message": message}
+        try:
+            with unrecorded_path(db_path).open("a", encoding="utf-8") as f:
+                f.write(json.dumps(end, ensure_ascii=False) + "\n")
+        except OSError:
+            pass  # the next run still marks the run interrupted
+        return False
+
+
+def settle_dead_runs(con: duckdb.DuckDBPyConnection, db_path: str | Path, run_id: str) -> int:
+    """Record the ends of earlier runs that could not: called under the writer lock.
+
+    A failure left in `unrecorded_path` is recorded as it happened; a run still `running`
+    whose writer lock is free (it was killed, or its machine went down) is `interrupted`.
+    Returns how many runs were settled.
+    """
+    pending = unrecorded_path(db_path)
+    settled = 0
+    if pending.exists():
+        for line in pending.read_text(encoding="utf-8").splitlines():
+            end = json.loads(line)
+            finish_run(
+                con,
+                end["run_id"],
+                "failed",
+                Counter(end["counts"]),
+                end["seconds"],
+                f"{end['message']} (recorded by run {run_id})",
+            )
+            settled += 1
+        pending.unlink()
+    settled += con.execute(
+        "UPDATE etl_run SET status = 'interrupted', finished_at = now()::TIMESTAMP,"
+        " message = 'the run ended without recording its end (killed, or its machine went"
+        " down); run ' || ? || ' found it' WHERE status = 'running' AND run_id <> ?",
+        [run_id, run_id],
+    ).fetchone()[0]
+    return settled
+
+
 def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary | None:
     """The last data-quality check, if no run other than `run_id` changed data since it."""
     last = con.execute(
@@ -384,7 +440,8 @@ def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary
         return None
     later_change = con.execute(
         "SELECT count(*) FROM etl_run WHERE run_id <> ? AND left(run_id, 15) > ? AND ("
-        "status = 'running' OR coalesce(files_loaded, 0) + coalesce(files_changed, 0)"
+        "status IN ('running', 'interrupted') OR coalesce(files_loaded, 0)"
+        " + coalesce(files_changed, 0)"
         " + coalesce(files_removed, 0) + coalesce(files_quarantined, 0) > 0)",
         [run_id, last[1]],
     ).fetchone()[0]

@@ -12,11 +12,13 @@ autoescape.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsetl import warehouse
@@ -51,10 +53,36 @@ def anchor(key: str | None) -> str:
     return (key or "").replace(":", "-")
 
 
+STAMP = re.compile(r'<meta name="newsetl-stamp" content="([^"]*)">')
+
+
+def content_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """A stamp of what the report shows that changes whenever a run changes it: the file
+    versions and their status, the rejected input, and the last check."""
+    files, quarantined, checked = con.execute(
+        "SELECT (SELECT count(*) || '.' || coalesce(bit_xor(hash(file_id, status)), 0)"
+        " FROM dim_source_file), (SELECT count(*) FROM quarantine),"
+        " (SELECT max(dq_run_id) FROM dq_run)"
+    ).fetchone()
+    return f"{files}:{quarantined}:{checked}"
+
+
+def stands(db_path: str | Path, out_dir: str | Path) -> bool:
+    """Whether the report in `out_dir` shows the warehouse as it is (its stamp still holds)."""
+    try:
+        with (Path(out_dir) / "index.html").open(encoding="utf-8") as f:
+            found = STAMP.search(f.read(4096))
+    except OSError:
+        return False
+    with warehouse.connection(db_path, read_only=True) as con:
+        return found is not None and found[1] == content_stamp(con)
+
+
 def gather(db_path: str | Path) -> dict[str, Any]:
     """Everything the report shows, read with one read-only connection."""
     con = warehouse.connect(db_path, read_only=True)
     try:
+        stamp = content_stamp(con)
         runs = warehouse.dict_rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
         dq = warehouse.dict_rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
         results = (
@@ -175,6 +203,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         "near": near,
         "totals": totals,
         "rejected": rejected,
+        "stamp": stamp,
         "written": written,
     }
 
