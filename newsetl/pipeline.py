@@ -80,7 +80,11 @@ class BatchResult:
         """Files by outcome, loaded items, paragraphs, anomalies by type, and rejected rows."""
         c: Counter[str] = Counter(o["outcome"] for o in self.outcomes)
         c["items"] = len(self.frames.get("fact_article", ()))
-        rejected = {(q["path"], q["table_name"], q["row_key"]) for q in self.rejected_rows()}
+        rejected = {
+            (q["path"], q["table_name"], q["row_key"])
+            for q in self.quarantine
+            if q["stage"] == "validate"
+        }
         c["rejected_rows"] = len(rejected)
         c["rejected_items"] = sum(table == "fact_article" for _, table, _ in rejected)
         c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
@@ -88,10 +92,6 @@ class BatchResult:
         if anomalies is not None:
             c.update(f"anomaly:{t}" for t in anomalies.column("type").to_pylist())
         return c
-
-    def rejected_rows(self) -> list[dict]:
-        """The quarantine rows of rows that failed a contract (files loaded without them)."""
-        return [q for q in self.quarantine if q["stage"] == "validate"]
 
     def rejected(self) -> list[dict]:
         """Every rejected file and row: path, stage, table, row key, check and reason."""
@@ -170,19 +170,19 @@ def scan(
     reason = (
         None
         if allow_removal
-        else removal_hold(folder, len(plan.removed), len(loaded), listing.pages)
+        else removal_hold(folder, len(plan.removed), len(loaded), bool(listing.pages))
     )
     if reason:
         plan.held, plan.removed, plan.hold_reason = plan.removed, [], reason
     return plan
 
 
-def removal_hold(folder: Path, gone: int, current: int, pages: list) -> str | None:
+def removal_hold(folder: Path, gone: int, current: int, has_pages: bool) -> str | None:
     """Why files gone from the folder are not marked removed (None: they are)."""
     if not gone:
         return None
     advice = "run with --allow-removal (flow parameter allow_removal) to remove them"
-    if not pages:
+    if not has_pages:
         return (
             f"The folder {folder} has no page files, but {current} pages loaded from it are "
             f"current: nothing was removed (is a share not mounted?); {advice}."

@@ -203,9 +203,9 @@ def _load_directly(folder: Path, db: Path) -> pipeline.BatchResult:
     """Scan, process as one batch and load a folder without Prefect; return the batch."""
     with warehouse.connection(db) as con:
         warehouse.migrate(con)
-        todo = pipeline.scan(folder, con).to_load
-        result = pipeline.process_batch(folder, todo, "chunks")
-        pipeline.load_batch(con, result)
+        plan = pipeline.scan(folder, con)
+        result = pipeline.process_batch(folder, plan.to_load, "chunks")
+        pipeline.load_batch(con, result, plan.folders)
     return result
 
 
@@ -233,7 +233,7 @@ for i in range(0, len(todo), 10):
     result = pipeline.process_batch(folder, todo[i : i + 10], "killed-run")
     con = warehouse.connect(db)
     print("loading", i, flush=True)
-    pipeline.load_batch(con, result)
+    pipeline.load_batch(con, result, plan.folders)
     con.close()
     print("loaded", i, flush=True)
 """
