@@ -24,7 +24,7 @@ from flows.tasks import (
     scan_folder,
     worker_pool,
 )
-from newsetl import pagefiles, pipeline, quality, warehouse
+from newsetl import pagefiles, pipeline, quality, report, warehouse
 from newsetl.lock import writer_lock
 
 DEFAULT_BATCH_SIZE = 200
@@ -81,8 +81,13 @@ def ingest(
     fail_on_error: bool | None = None,
     quality_stage: bool = True,
     pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> dict:
     """Bring the warehouse up to date with the page folder; return the run summary.
+
+    Only files of this folder are marked removed when they leave it; when the folder is
+    empty or missing, or more than half of its current pages are gone, none are, and the
+    summary says why (`removal_held`), unless `allow_removal`.
 
     Only the folder's page files (names matching `pattern`; see `newsetl.pagefiles`) are
     read; every other entry is counted as skipped and logged once.
@@ -104,16 +109,20 @@ def ingest(
         warehouse.writing(public, logger) as db_path,
     ):
         tick = time.perf_counter()
-        plan = scan_folder(folder, db_path, pattern)
+        plan = scan_folder(folder, db_path, pattern, allow_removal)
         stages["scan"] = time.perf_counter() - tick
         run_id = pipeline.new_run_id()
         with warehouse.connection(db_path) as con:
+            settled = pipeline.settle_dead_runs(con, db_path, run_id)
             pipeline.start_run(con, run_id, folder)
+        if settled:
+            logger.warning("Recorded the end of %d earlier runs that ended unrecorded.", settled)
         counts: Counter[str] = Counter(
             seen=plan.seen,
             unchanged=len(plan.unchanged) + len(plan.rejected),
             skipped=len(plan.skipped),
         )
+        rejected: list[dict] = []
         try:
             todo = plan.to_load
             logger.info(
@@ -126,6 +135,9 @@ def ingest(
             )
             for skipped in plan.skipped:
                 logger.warning("Skipped %s: %s.", skipped.path, skipped.reason)
+            if plan.hold_reason:
+                logger.warning(plan.hold_reason)
+                counts["removal_held"] = len(plan.held)
             batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
             changed = frozenset(e.path for e in plan.changed)
             pool_size = workers if local_pool and len(batches) > 1 else 1
@@ -134,9 +146,9 @@ def ingest(
                 for batch in batches:
                     in_flight.append(process_files.submit(folder, batch, run_id, changed))
                     if len(in_flight) > workers:
-                        _load_next(db_path, in_flight, counts, stages)
+                        _load_next(db_path, plan, in_flight, counts, stages, rejected)
                 while in_flight:
-                    _load_next(db_path, in_flight, counts, stages)
+                    _load_next(db_path, plan, in_flight, counts, stages, rejected)
                 finish_folder(db_path, run_id, plan)
                 tick = time.perf_counter()
             stages["load"] += time.perf_counter() - tick  # the final checkpoint
@@ -145,7 +157,7 @@ def ingest(
                 checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
                 report_path: Path | None = out_dir / "index.html"
                 checks_stood = not checks.dq_run_id.startswith(run_id)  # nothing changed
-                if checks_stood and report_path.exists():
+                if checks_stood and report.stands(db_path, out_dir):
                     logger.info("Nothing changed: the report %s stands.", report_path)
                 else:
                     tick = time.perf_counter()
@@ -154,20 +166,17 @@ def ingest(
             else:
                 checks, report_path = quality.CheckSummary(f"{run_id}:unchecked"), None
         except BaseException as exc:
-            with warehouse.connection(db_path) as con:
-                pipeline.finish_run(
-                    con,
-                    run_id,
-                    "failed",
-                    counts,
-                    time.monotonic() - started,
-                    f"{type(exc).__name__}: {exc}",
-                )
+            message = f"{type(exc).__name__}: {exc}"
+            seconds = time.monotonic() - started
+            if not pipeline.record_failure(db_path, run_id, counts, seconds, message):
+                logger.warning("Could not record the failure in %s: the next run will.", db_path)
             raise
         seconds = time.monotonic() - started
         status = "failed" if checks.errors else "completed"
         with warehouse.connection(db_path) as con:
             message = checks.message if quality_stage else "not checked: the next run checks"
+            if plan.hold_reason:
+                message += f"; {plan.hold_reason}"
             pipeline.finish_run(con, run_id, status, counts, seconds, message)
     return {
         "run_id": run_id,
@@ -178,23 +187,36 @@ def ingest(
         "bytes": counts["bytes"],
         "report": str(report_path) if report_path else None,
         "checks": checks.as_dict(),
+        "rejected": rejected,
+        "removal_held": plan.hold_reason,
     }
 
 
 def _load_next(
     db: Path,
+    plan: pipeline.ScanPlan,
     in_flight: deque[PrefectFuture[pipeline.BatchResult]],
     counts: Counter[str],
     stages: Counter[str],
+    rejected: list[dict],
 ) -> None:
-    """Wait for the oldest batch in flight and load it."""
+    """Wait for the oldest batch in flight, load it, and name what it rejected in the log."""
     result = in_flight.popleft().result()
     tick = time.perf_counter()
-    load(db, result)
+    load(db, result, plan.folders)
     stages["load"] += time.perf_counter() - tick
     stages.update(result.seconds)
     counts.update(result.counts())
     counts["bytes"] += result.size_bytes
+    logger = get_run_logger()
+    for r in result.rejected():
+        rejected.append(r)
+        if r["table"]:
+            logger.warning(
+                "Rejected %s %s of %s: %s.", r["table"], r["row_key"], r["path"], r["check"]
+            )
+        else:
+            logger.warning("Quarantined %s.", r["reason"])
     result.release()
 
 
@@ -233,6 +255,7 @@ def run_ingest(
     address: str | None = None,
     quality_stage: bool = True,
     pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> dict:
     """Run the ingest flow with its batches in local processes or on a Dask cluster.
 
@@ -246,7 +269,14 @@ def run_ingest(
     prefetch(seeds, batch_size, runner, pattern)
     if runner == "local":
         return ingest(
-            seeds, db, reports, batch_size, workers, quality_stage=quality_stage, pattern=pattern
+            seeds,
+            db,
+            reports,
+            batch_size,
+            workers,
+            quality_stage=quality_stage,
+            pattern=pattern,
+            allow_removal=allow_removal,
         )
     from prefect.settings import PREFECT_API_URL
     from prefect_dask import DaskTaskRunner
@@ -268,4 +298,5 @@ def run_ingest(
         local_pool=False,
         quality_stage=quality_stage,
         pattern=pattern,
+        allow_removal=allow_removal,
     )

@@ -71,12 +71,12 @@ def worker_pool(workers: int) -> Iterator[None]:
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=600)
-def scan_folder(folder: Path, db: Path, pattern: str) -> pipeline.ScanPlan:
+def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> pipeline.ScanPlan:
     """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
     con = warehouse.connect(db)
     try:
         warehouse.migrate(con)
-        return pipeline.scan(folder, con, pattern)
+        return pipeline.scan(folder, con, pattern, allow_removal)
     finally:
         con.close()
 
@@ -93,15 +93,15 @@ def process_files(
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=1800)
-def load(db: Path, result: pipeline.BatchResult) -> None:
-    """Load one processed batch in one transaction."""
+def load(db: Path, result: pipeline.BatchResult, folders: list[str]) -> None:
+    """Load one processed batch of the folder in one transaction."""
     with _connection(db) as con:
-        pipeline.load_batch(con, result)
+        pipeline.load_batch(con, result, folders)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4])
 def finish_folder(db: Path, run_id: str, plan: pipeline.ScanPlan) -> None:
     """Flag and record the files that left the folder."""
     with _connection(db) as con:
-        warehouse.mark_removed(con, plan.removed)
+        warehouse.mark_removed(con, plan.removed, plan.folders)
         pipeline.record_removed(con, run_id, plan)

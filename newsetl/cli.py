@@ -103,12 +103,23 @@ def run(
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
     pattern: PatternOpt = DEFAULT_PATTERN,
+    allow_removal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removal",
+            help="Mark the folder's vanished pages removed even when the folder is missing or "
+            "empty, or more than half of its pages are gone (otherwise none are).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
     from newsetl.runtime import start_prefect
 
-    if not seeds.is_dir():
-        raise fail(f"The page folder {seeds} does not exist.")
+    if not seeds.is_dir() and not allow_removal:
+        raise fail(
+            f"The page folder {seeds} does not exist: nothing was loaded or removed "
+            "(--allow-removal removes the pages loaded from it)."
+        )
     started = time.monotonic()
     try:
         api = start_prefect(runner)
@@ -132,6 +143,7 @@ def run(
                 runner=runner,
                 address=address,
                 pattern=pattern,
+                allow_removal=allow_removal,
             )
     except WarehouseBusy as exc:
         raise fail(str(exc), code=75) from None
@@ -165,9 +177,12 @@ def print_summary(summary: dict, wall: float) -> None:
         ("changed", "changed"),
         ("unchanged", "unchanged"),
         ("removed", "removed"),
+        ("gone but not removed", "removal_held"),
         ("quarantined", "quarantined"),
         ("skipped (not page files)", "skipped"),
         ("items", "items"),
+        ("items rejected by checks", "rejected_items"),
+        ("rows rejected by checks", "rejected_rows"),
         ("paragraphs", "paragraphs"),
     ]:
         table.add_row(label, str(c.get(key, 0)))
@@ -180,6 +195,17 @@ def print_summary(summary: dict, wall: float) -> None:
     table.add_row("report", summary["report"])
     table.add_row("seconds", f"{summary['seconds']:.1f} in the flow, {wall:.1f} wall")
     Console().print(table)
+    if summary.get("removal_held"):
+        console.print(
+            f"[bold yellow]warning:[/] {summary['removal_held']}", highlight=False, soft_wrap=True
+        )
+    for r in summary.get("rejected", ()):
+        line = (
+            f"rejected {r['table']} {r['row_key']} of {r['path']}: {r['check']}"
+            if r["table"]
+            else f"quarantined {r['reason']}"
+        )
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()

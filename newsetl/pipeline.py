@@ -53,6 +53,9 @@ class ScanPlan:
     removed: list[str] = field(default_factory=list)
     rejected: list[FileEntry] = field(default_factory=list)  # quarantined before, same content
     skipped: list[Skipped] = field(default_factory=list)  # entries that are not page files
+    folders: list[str] = field(default_factory=list)  # the folder's names (warehouse.folder_names)
+    held: list[str] = field(default_factory=list)  # gone from the folder, but not removed
+    hold_reason: str | None = None  # why they were not removed
 
     @property
     def to_load(self) -> list[FileEntry]:
@@ -74,14 +77,35 @@ class BatchResult:
     size_bytes: int = 0
 
     def counts(self) -> Counter[str]:
-        """Files by outcome, plus loaded items, paragraphs and anomalies by type."""
+        """Files by outcome, loaded items, paragraphs, anomalies by type, and rejected rows."""
         c: Counter[str] = Counter(o["outcome"] for o in self.outcomes)
         c["items"] = len(self.frames.get("fact_article", ()))
+        rejected = {
+            (q["path"], q["table_name"], q["row_key"])
+            for q in self.quarantine
+            if q["stage"] == "validate"
+        }
+        c["rejected_rows"] = len(rejected)
+        c["rejected_items"] = sum(table == "fact_article" for _, table, _ in rejected)
         c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
         anomalies = self.frames.get("dq_anomaly")
         if anomalies is not None:
             c.update(f"anomaly:{t}" for t in anomalies.column("type").to_pylist())
         return c
+
+    def rejected(self) -> list[dict]:
+        """Every rejected file and row: path, stage, table, row key, check and reason."""
+        return [
+            {
+                "path": q["path"],
+                "stage": q["stage"],
+                "table": q["table_name"],
+                "row_key": q["row_key"],
+                "check": q["check_name"],
+                "reason": q["reason"],
+            }
+            for q in self.quarantine
+        ]
 
     def release(self) -> None:
         """Drop the rows once loaded (Prefect's future keeps this object until a full GC)."""
@@ -103,15 +127,29 @@ def warm_up() -> None:
 
 
 def scan(
-    folder: Path, con: duckdb.DuckDBPyConnection, pattern: str = pagefiles.DEFAULT_PATTERN
+    folder: Path,
+    con: duckdb.DuckDBPyConnection,
+    pattern: str = pagefiles.DEFAULT_PATTERN,
+    allow_removal: bool = False,
 ) -> ScanPlan:
-    """Compare the folder's page files with the warehouse by content hash."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"The page folder {folder} does not exist.")
-    loaded = warehouse.current_files(con)
-    rejected = warehouse.quarantined_files(con)
-    listing = pagefiles.list_pages(folder, pattern)
-    plan = ScanPlan(skipped=listing.skipped)
+    """Compare the folder's page files with the warehouse's current files of that folder.
+
+    Files gone from the folder are to be marked removed, unless the folder is missing or
+    empty, or more than half of its current pages are gone: then nothing is removed and the
+    plan says why (`hold_reason`), unless `allow_removal`.
+    """
+    folders = warehouse.folder_names(con, folder)
+    loaded = warehouse.current_files(con, folders)
+    if folder.is_dir():
+        listing = pagefiles.list_pages(folder, pattern)
+    elif allow_removal:
+        listing = pagefiles.Listing()
+    else:
+        raise FileNotFoundError(
+            f"The page folder {folder} does not exist: nothing was loaded or removed."
+        )
+    rejected = warehouse.quarantined_files(con, folders)
+    plan = ScanPlan(skipped=listing.skipped, folders=folders)
     for page in listing.pages:
         rel = page.path
         try:
@@ -129,7 +167,32 @@ def scan(
         else:
             plan.unchanged.append(entry)
     plan.removed = sorted(set(loaded) - {p.path for p in listing.pages})
+    reason = (
+        None
+        if allow_removal
+        else removal_hold(folder, len(plan.removed), len(loaded), bool(listing.pages))
+    )
+    if reason:
+        plan.held, plan.removed, plan.hold_reason = plan.removed, [], reason
     return plan
+
+
+def removal_hold(folder: Path, gone: int, current: int, has_pages: bool) -> str | None:
+    """Why files gone from the folder are not marked removed (None: they are)."""
+    if not gone:
+        return None
+    advice = "run with --allow-removal (flow parameter allow_removal) to remove them"
+    if not has_pages:
+        return (
+            f"The folder {folder} has no page files, but {current} pages loaded from it are "
+            f"current: nothing was removed (is a share not mounted?); {advice}."
+        )
+    if gone * 2 > current:
+        return (
+            f"{gone} of the {current} current pages of {folder} are gone from it, more than "
+            f"half: nothing was removed (is it the wrong folder?); {advice}."
+        )
+    return None
 
 
 def process_batch(
@@ -254,14 +317,23 @@ def _process_chunk(
                 _outcome(run_id, entry, fid, "quarantined", "failed checks: " + "; ".join(checks))
             )
         else:
-            note = None
-            if fid in by_file:
-                note = f"{len(by_file[fid])} rows rejected by checks"
+            note = _rejected_note(by_file[fid]) if fid in by_file else None
             outcome = "changed" if entry.path in changed else "loaded"
             outcomes.append(_outcome(run_id, entry, fid, outcome, note))
     tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
     seconds["validate"] += time.perf_counter() - started
     return tables
+
+
+def _rejected_note(rejections: list[Rejection]) -> str:
+    """What the checks took out of a loaded file: items and other rows, and which checks."""
+    rows = {(r.table, r.row_key) for r in rejections}
+    items = sum(table == "fact_article" for table, _ in rows)
+    note = f"{items} item{'' if items == 1 else 's'} rejected by checks"
+    if len(rows) > items:
+        others = len(rows) - items
+        note += f", and {others} other row{'' if others == 1 else 's'}"
+    return note + ": " + "; ".join(sorted({f"{r.table}: {r.check}" for r in rejections}))
 
 
 def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, reason: str | None):
@@ -275,15 +347,15 @@ def _outcome(run_id: str, entry: FileEntry, file_id: str | None, outcome: str, r
     }
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
-    """Load a processed batch and its lineage rows in one transaction."""
+def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult, folders: list[str]) -> None:
+    """Load a processed batch of one folder (`ScanPlan.folders`) and its lineage rows."""
     tables = dict(result.frames)
     if result.outcomes:
         tables["etl_file_outcome"] = pa.Table.from_pylist(result.outcomes)
     if result.quarantine:
         tables["quarantine"] = pa.Table.from_pylist(result.quarantine)
     quarantined = [o["path"] for o in result.outcomes if o["outcome"] == "quarantined"]
-    warehouse.load_files(con, tables, replaced_paths=quarantined)
+    warehouse.load_files(con, tables, folders, replaced_paths=quarantined)
 
 
 def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) -> None:
@@ -302,6 +374,62 @@ def record_removed(con: duckdb.DuckDBPyConnection, run_id: str, plan: ScanPlan) 
     warehouse.insert_rows(con, "etl_file_outcome", rows)
 
 
+def unrecorded_path(db_path: str | Path) -> Path:
+    """Where a run leaves the end it could not record in the warehouse, for the next run."""
+    return Path(f"{db_path}.unrecorded")
+
+
+def record_failure(
+    db_path: str | Path, run_id: str, counts: Counter[str], seconds: float, message: str
+) -> bool:
+    """Record a run as failed; when the warehouse cannot take it (full disk, a client
+    holding the file), leave it in `unrecorded_path` for the next run. Whether it was
+    recorded."""
+    try:
+        with warehouse.connection(db_path) as con:
+            finish_run(con, run_id, "failed", counts, seconds, message)
+        return True
+    except (duckdb.Error, warehouse.WarehouseError, OSError):
+        end = {"run_id": run_id, "counts": dict(counts), "seconds": seconds, "message": message}
+        try:
+            with unrecorded_path(db_path).open("a", encoding="utf-8") as f:
+                f.write(json.dumps(end, ensure_ascii=False) + "\n")
+        except OSError:
+            pass  # the next run still marks the run interrupted
+        return False
+
+
+def settle_dead_runs(con: duckdb.DuckDBPyConnection, db_path: str | Path, run_id: str) -> int:
+    """Record the ends of earlier runs that could not: called under the writer lock.
+
+    A failure left in `unrecorded_path` is recorded as it happened; a run still `running`
+    whose writer lock is free (it was killed, or its machine went down) is `interrupted`.
+    Returns how many runs were settled.
+    """
+    pending = unrecorded_path(db_path)
+    settled = 0
+    if pending.exists():
+        for line in pending.read_text(encoding="utf-8").splitlines():
+            end = json.loads(line)
+            finish_run(
+                con,
+                end["run_id"],
+                "failed",
+                Counter(end["counts"]),
+                end["seconds"],
+                f"{end['message']} (recorded by run {run_id})",
+            )
+            settled += 1
+        pending.unlink()
+    settled += con.execute(
+        "UPDATE etl_run SET status = 'interrupted', finished_at = now()::TIMESTAMP,"
+        " message = 'the run ended without recording its end (killed, or its machine went"
+        " down); run ' || ? || ' found it' WHERE status = 'running' AND run_id <> ?",
+        [run_id, run_id],
+    ).fetchone()[0]
+    return settled
+
+
 def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary | None:
     """The last data-quality check, if no run other than `run_id` changed data since it."""
     last = con.execute(
@@ -312,7 +440,8 @@ def standing_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> CheckSummary
         return None
     later_change = con.execute(
         "SELECT count(*) FROM etl_run WHERE run_id <> ? AND left(run_id, 15) > ? AND ("
-        "status = 'running' OR coalesce(files_loaded, 0) + coalesce(files_changed, 0)"
+        "status IN ('running', 'interrupted') OR coalesce(files_loaded, 0)"
+        " + coalesce(files_changed, 0)"
         " + coalesce(files_removed, 0) + coalesce(files_quarantined, 0) > 0)",
         [run_id, last[1]],
     ).fetchone()[0]
@@ -345,13 +474,13 @@ def library_versions() -> dict[str, str]:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, folder: Path) -> None:
-    """Record a run as started."""
+    """Record a run as started, with its folder as an absolute path."""
     con.execute(
         "INSERT INTO etl_run (run_id, started_at, status, seeds_dir, code_version,"
         " library_versions) VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?)",
         [
             run_id,
-            str(folder),
+            str(folder.resolve()),
             os.environ.get("NEWSETL_CODE_VERSION", __version__),
             json.dumps(library_versions()),
         ],

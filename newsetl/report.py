@@ -12,11 +12,13 @@ autoescape.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsetl import warehouse
@@ -51,10 +53,36 @@ def anchor(key: str | None) -> str:
     return (key or "").replace(":", "-")
 
 
+STAMP = re.compile(r'<meta name="newsetl-stamp" content="([^"]*)">')
+
+
+def content_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """A stamp of what the report shows that changes whenever a run changes it: the file
+    versions and their status, the rejected input, and the last check."""
+    files, quarantined, checked = con.execute(
+        "SELECT (SELECT count(*) || '.' || coalesce(bit_xor(hash(file_id, status)), 0)"
+        " FROM dim_source_file), (SELECT count(*) FROM quarantine),"
+        " (SELECT max(dq_run_id) FROM dq_run)"
+    ).fetchone()
+    return f"{files}:{quarantined}:{checked}"
+
+
+def stands(db_path: str | Path, out_dir: str | Path) -> bool:
+    """Whether the report in `out_dir` shows the warehouse as it is (its stamp still holds)."""
+    try:
+        with (Path(out_dir) / "index.html").open(encoding="utf-8") as f:
+            found = STAMP.search(f.read(4096))
+    except OSError:
+        return False
+    with warehouse.connection(db_path, read_only=True) as con:
+        return found is not None and found[1] == content_stamp(con)
+
+
 def gather(db_path: str | Path) -> dict[str, Any]:
     """Everything the report shows, read with one read-only connection."""
     con = warehouse.connect(db_path, read_only=True)
     try:
+        stamp = content_stamp(con)
         runs = warehouse.dict_rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
         dq = warehouse.dict_rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
         results = (
@@ -147,6 +175,18 @@ def gather(db_path: str | Path) -> dict[str, Any]:
                       (SELECT count(*) FROM dq_duplicate_group) AS groups,
                       (SELECT count(*) FROM dq_near_duplicate) AS near""",
         )[0]
+        rejected = warehouse.dict_rows(
+            con,
+            """WITH latest AS (
+                SELECT o.run_id, o.path, o.outcome FROM etl_file_outcome o JOIN etl_run r
+                USING (run_id) WHERE o.outcome <> 'unchanged' QUALIFY row_number() OVER (
+                    PARTITION BY r.seeds_dir, o.path ORDER BY o.run_id DESC) = 1)
+            SELECT q.path, q.run_id, q.stage, q.table_name, q.row_key, q.check_name,
+                   q.column_name, q.value, q.reason
+            FROM quarantine q JOIN latest l USING (run_id, path)
+            WHERE l.outcome <> 'removed'
+            ORDER BY q.path, q.table_name NULLS FIRST, q.row_key, q.check_name""",
+        )
         written = _written_pages(con)
     finally:
         con.close()
@@ -162,6 +202,8 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         "groups": groups,
         "near": near,
         "totals": totals,
+        "rejected": rejected,
+        "stamp": stamp,
         "written": written,
     }
 
@@ -411,6 +453,14 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
             for r in data["results"]
             if not r["success"]
         ] or ["| all | every check passed | | |"]
+    lines += ["", f"**Rejected input:** {len(data['rejected'])} files and rows.", ""]
+    if data["rejected"]:
+        lines += ["| File | Table | Row | Check or reason |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(r['path'])} | {r['table_name'] or ''} | {r['row_key'] or ''} "
+            f"| {_cell(r['check_name'] or r['reason'])} |"
+            for r in data["rejected"]
+        ]
     lines += ["", "| Anomaly type | Severity | Count |", "|---|---|---|"]
     lines += [f"| {t['type']} | {t['severity']} | {t['n']} |" for t in data["by_type"]]
     lines += [
@@ -421,3 +471,8 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
         f"Report: `{report_path}`",
     ]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text as one markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -160,6 +160,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                     "day": d.day,
                     "iso_week": d.isocalendar().week,
                     "weekday": d.strftime("%A"),
+                    "source_file_id": fid,
                 },
             )
         types = {a.type for a in item.anomalies}
@@ -180,6 +181,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 "date_confidence": item.date_confidence,
                 "date_evidence": item.date_evidence,
                 "body": item.body,
+                "captions": list(item.captions),
                 "n_paragraphs": len(item.paragraphs),
                 "n_chars": len(item.body),
                 "n_tokens": tokens_total,
@@ -199,7 +201,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                     continue
                 seen_people.add((name, role))
                 pid = keys.person_id(name)
-                batch.add("dim_person", {"person_id": pid, "name": name})
+                batch.add("dim_person", {"person_id": pid, "name": name, "source_file_id": fid})
                 batch.add(
                     "bridge_article_person", {"article_id": aid, "person_id": pid, "role": role}
                 )
@@ -209,7 +211,10 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
         segmenting += time.perf_counter() - started
         for (name, etype), mentions in sorted(names.items()):
             eid = keys.entity_id(name, etype)
-            batch.add("dim_entity", {"entity_id": eid, "name": name, "entity_type": etype})
+            batch.add(
+                "dim_entity",
+                {"entity_id": eid, "name": name, "entity_type": etype, "source_file_id": fid},
+            )
             batch.add(
                 "bridge_article_entity", {"article_id": aid, "entity_id": eid, "mentions": mentions}
             )

@@ -277,20 +277,39 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
 
 
-def current_files(con: duckdb.DuckDBPyConnection) -> dict[str, FileState]:
-    """Loaded current file versions by path."""
+# Runs over one folder: `?` is the list of the folder's names in etl_run.seeds_dir.
+_FOLDER_RUNS = "SELECT run_id FROM etl_run WHERE seeds_dir IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def folder_names(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[str]:
+    """The names under which runs recorded this folder in `etl_run.seeds_dir`.
+
+    A run records its folder as an absolute path; runs of older versions recorded it as
+    given, which a relative name is resolved against the working directory to compare.
+    """
+    target = Path(folder).resolve()
+    recorded = [r[0] for r in con.execute("SELECT DISTINCT seeds_dir FROM etl_run").fetchall()]
+    return sorted({str(target), *(d for d in recorded if Path(d).resolve() == target)})
+
+
+def current_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, FileState]:
+    """Loaded current file versions of one folder (`folder_names`) by path."""
     rows = con.execute(
         "SELECT file_id, path, sha256 FROM dim_source_file WHERE status = 'current'"
+        f" AND loaded_run IN ({_FOLDER_RUNS})",
+        [folders],
     ).fetchall()
     return {path: FileState(file_id, path, sha) for file_id, path, sha in rows}
 
 
-def quarantined_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """sha256 by path of the files whose latest outcome is a quarantine."""
+def quarantined_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, str]:
+    """sha256 by path of the files of one folder whose latest outcome is a quarantine."""
     rows = con.execute(
-        "SELECT path, sha256 FROM etl_file_outcome WHERE outcome <> 'unchanged' "
-        "QUALIFY row_number() OVER (PARTITION BY path ORDER BY run_id DESC) = 1 "
-        "AND outcome = 'quarantined'"
+        "SELECT path, sha256 FROM etl_file_outcome WHERE outcome <> 'unchanged'"
+        f" AND run_id IN ({_FOLDER_RUNS})"
+        " QUALIFY row_number() OVER (PARTITION BY path ORDER BY run_id DESC) = 1"
+        " AND outcome = 'quarantined'",
+        [folders],
     ).fetchall()
     return dict(rows)
 
@@ -298,13 +317,14 @@ def quarantined_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def load_files(
     con: duckdb.DuckDBPyConnection,
     tables: dict[str, pa.Table],
+    folders: list[str],
     replaced_paths: Iterable[str] = (),
 ) -> None:
-    """Load a batch of file versions in one transaction.
+    """Load a batch of file versions of one folder (`folder_names`) in one transaction.
 
-    Earlier current versions of the batch's paths (and of `replaced_paths`) are marked
-    superseded and their fact rows deleted; shared dimension rows already present are kept.
-    Either everything lands or nothing does.
+    Earlier current versions of the batch's paths (and of `replaced_paths`) in that folder
+    are marked superseded and their fact rows deleted; shared dimension rows already present
+    are kept. Either everything lands or nothing does.
     """
     files = tables.get("dim_source_file")
     loaded_paths = set() if files is None else set(files.column("path").to_pylist())
@@ -312,7 +332,7 @@ def load_files(
     paths = sorted(loaded_paths | set(replaced_paths))
     with transaction(con):
         if paths:
-            _retire(con, paths, "superseded")
+            _retire(con, paths, folders, "superseded")
         if file_ids:
             _delete_versions(con, file_ids)
         for name in LOAD_ORDER:
@@ -348,13 +368,13 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) ->
         con.unregister("_rows")
 
 
-def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
-    """Flag files that disappeared from the folder; their rows leave the current views."""
+def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str], folders: list[str]) -> None:
+    """Flag files that disappeared from their folder; their rows leave the current views."""
     paths = sorted(paths)
     if not paths:
         return
     with transaction(con):
-        _retire(con, paths, "removed", delete_facts=False)
+        _retire(con, paths, folders, "removed", delete_facts=False)
 
 
 def _delete_versions(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
@@ -395,10 +415,19 @@ def _delete_facts(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
 
 
 def _retire(
-    con: duckdb.DuckDBPyConnection, paths: list[str], status: str, delete_facts: bool = True
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str],
+    folders: list[str],
+    status: str,
+    delete_facts: bool = True,
 ) -> None:
-    """Give the current versions of these paths a new status (deleting their facts)."""
-    retired = _file_ids(con, "status = 'current' AND path IN (SELECT unnest(?::VARCHAR[]))", paths)
+    """Give the current versions of these paths of one folder a new status (deleting facts)."""
+    rows = con.execute(
+        "SELECT file_id FROM dim_source_file WHERE status = 'current'"
+        f" AND path IN (SELECT unnest(?::VARCHAR[])) AND loaded_run IN ({_FOLDER_RUNS})",
+        [paths, folders],
+    ).fetchall()
+    retired = [r[0] for r in rows]
     if not retired:
         return
     if delete_facts:

@@ -8,7 +8,12 @@ from schemas import patterns as p
 
 
 class ArticleSchema(pa.DataFrameModel):
-    """fact_article: one row per item (article or photo news) of a page."""
+    """fact_article: one row per item (article or photo news) of a page.
+
+    Real pages print items without a headline (a body continued from another page, a
+    one-line notice, a captioned photo) and headlines over no text (a photo not printed):
+    each is an item, as long as it has a headline, a body or a caption.
+    """
 
     article_id: Series[str] = pa.Field(unique=True, str_matches=p.ARTICLE_ID)
     file_id: Series[str] = pa.Field(str_matches=p.FILE_ID)
@@ -21,10 +26,10 @@ class ArticleSchema(pa.DataFrameModel):
     date_confidence: Series[float] = pa.Field(
         nullable=True, coerce=True, in_range={"min_value": 0, "max_value": 1}
     )
-    body: Series[str] = pa.Field(str_length={"min_value": 1})
-    n_paragraphs: Series[int] = pa.Field(ge=1)
-    n_chars: Series[int] = pa.Field(gt=0)
-    n_tokens: Series[int] = pa.Field(gt=0)
+    body: Series[str] = pa.Field()
+    n_paragraphs: Series[int] = pa.Field(ge=0)
+    n_chars: Series[int] = pa.Field(ge=0)
+    n_tokens: Series[int] = pa.Field(ge=0)
     start_offset: Series[int] = pa.Field(ge=0)
     end_offset: Series[int] = pa.Field(ge=0)
 
@@ -35,10 +40,16 @@ class ArticleSchema(pa.DataFrameModel):
     def offsets_inside_text(cls, df):
         return (df["start_offset"] <= df["end_offset"]) & (df["end_offset"] <= df["page_chars"])
 
-    @pa.dataframe_check(error="a titled item (every article) has a non-empty title")
+    @pa.dataframe_check(error="an item has a headline, a body or a caption")
     @classmethod
-    def articles_have_titles(cls, df):
-        return (df["kind"] != "article") | df["title"].fillna("").str.strip().str.len().gt(0)
+    def item_has_text(cls, df):
+        titled = df["title"].fillna("").str.strip().str.len().gt(0)
+        return titled | df["n_paragraphs"].gt(0) | df["captions"].map(len).gt(0)
+
+    @pa.dataframe_check(error="the body is empty exactly when the item has no paragraph")
+    @classmethod
+    def body_matches_paragraphs(cls, df):
+        return df["body"].eq("") == df["n_paragraphs"].eq(0)
 
     @pa.dataframe_check(error="the article id extends its file id")
     @classmethod

@@ -45,7 +45,7 @@ def main() -> None:
         for i in range(0, len(entries), args.batch):
             result = pipeline.process_batch(args.folder, entries[i : i + args.batch], "profile")
             tick = time.perf_counter()
-            pipeline.load_batch(con, result)
+            pipeline.load_batch(con, result, warehouse.folder_names(con, args.folder))
             seconds["load"] += time.perf_counter() - tick
             seconds.update(result.seconds)
             size += result.size_bytes

@@ -118,11 +118,11 @@ def test_a_page_that_turns_into_a_fifo_after_the_scan_is_quarantined(seeds_copy,
     victim = seeds_copy / "001_adedccc03c8950b2.txt"
     with warehouse.connection(db) as con:
         warehouse.migrate(con)
-        todo = pipeline.scan(seeds_copy, con).to_load
+        plan = pipeline.scan(seeds_copy, con)
         victim.unlink()
         os.mkfifo(victim)
-        result = pipeline.process_batch(seeds_copy, todo, "fifo-run")
-        pipeline.load_batch(con, result)
+        result = pipeline.process_batch(seeds_copy, plan.to_load, "fifo-run")
+        pipeline.load_batch(con, result, plan.folders)
     assert result.counts()["loaded"] == 4
     assert rows(db, "SELECT path, stage, reason FROM quarantine") == [
         (victim.name, "read", f"{victim.name}: it is not a regular file")
