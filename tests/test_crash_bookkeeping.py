@@ -86,17 +86,18 @@ def test_a_killed_run_is_marked_interrupted(prefect_server, tmp_path):
 def test_a_failure_that_could_not_be_recorded_is_recorded_next_run(prefect_server, tmp_path):
     db = tmp_path / "wh" / "news.duckdb"
     db.parent.mkdir()
-    with warehouse.connection(db) as con:
+    work = warehouse.writer_file(db)  # the file runs write
+    with warehouse.connection(work) as con:
         warehouse.migrate(con)
         pipeline.start_run(con, "20200101T000000-failed01", SEEDS)
-    # Another DuckDB client holds the file for writing: the failure cannot be written.
-    client = hold(f"import duckdb; con = duckdb.connect({str(db)!r})")
+    # Another DuckDB client holds the writer's file for writing: the failure cannot be written.
+    client = hold(f"import duckdb; con = duckdb.connect({str(work)!r})")
     try:
         counts = Counter(loaded=2)
-        recorded = pipeline.record_failure(db, "20200101T000000-failed01", counts, 3.0, "IOError")
+        recorded = pipeline.record_failure(work, "20200101T000000-failed01", counts, 3.0, "IOError")
     finally:
         kill(client)
-    assert not recorded and pipeline.unrecorded_path(db).exists()
+    assert not recorded and pipeline.unrecorded_path(work).exists()
     summary = run(SEEDS, db)
     assert summary["status"] == "completed"
     [(status, loaded, message)] = rows(
@@ -106,4 +107,4 @@ def test_a_failure_that_could_not_be_recorded_is_recorded_next_run(prefect_serve
     )
     assert (status, loaded) == ("failed", 2)
     assert message == f"IOError (recorded by run {summary['run_id']})"
-    assert not pipeline.unrecorded_path(db).exists()
+    assert not pipeline.unrecorded_path(work).exists()
