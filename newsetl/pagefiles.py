@@ -22,6 +22,12 @@ from pathlib import Path
 DEFAULT_PATTERN = "*.txt"
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".bak", "~")
 
+# The largest page file read, in MB: a printed page's text is tens of kilobytes, and a
+# bigger file (a whole archive in one file, a dump) would hold the writer lock while it is
+# parsed. Set by NEWSETL_MAX_PAGE_MB.
+MAX_PAGE_ENV = "NEWSETL_MAX_PAGE_MB"
+DEFAULT_MAX_PAGE_MB = 64.0
+
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC
@@ -169,11 +175,26 @@ def read_page_file(folder: Path, os_path: str) -> bytes:
         finally:
             os.close(fd)
         with os.fdopen(file_fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
                 raise UnreadablePage("it is not a regular file")
+            limit = max_page_mb()
+            if st.st_size > limit * 1e6:
+                raise UnreadablePage(
+                    f"it holds {st.st_size / 1e6:.1f} MB, more than the {limit:g} MB a page"
+                    f" may hold ({MAX_PAGE_ENV})"
+                )
             return f.read()
     except OSError as exc:
         raise UnreadablePage(_why(exc)) from None
+
+
+def max_page_mb() -> float:
+    """The largest page file read, in MB (NEWSETL_MAX_PAGE_MB, default 64)."""
+    try:
+        return float(os.environ.get(MAX_PAGE_ENV) or DEFAULT_MAX_PAGE_MB)
+    except ValueError:
+        return DEFAULT_MAX_PAGE_MB
 
 
 def _why(exc: OSError) -> str:

@@ -150,6 +150,22 @@ def test_an_unreadable_page_is_quarantined_with_its_reason(prefect_server, seeds
     assert third["counts"]["loaded"] == 1
 
 
+def test_a_page_over_the_size_limit_is_quarantined_unread(
+    prefect_server, seeds_copy, tmp_path, monkeypatch
+):
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("NEWSETL_MAX_PAGE_MB", "0.1")  # 100 kB: every seed page is smaller
+    pages = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_copy.glob("*.txt")))
+    (seeds_copy / "archive.txt").write_text(pages * 2, encoding="utf-8")
+    db = tmp_path / "wh" / "news.duckdb"
+    summary = ingest(seeds=str(seeds_copy), db=str(db), reports=str(tmp_path / "reports"))
+    assert summary["counts"]["loaded"] == 5 and summary["counts"]["quarantined"] == 1
+    [(path, stage, reason)] = rows(db, "SELECT path, stage, reason FROM quarantine")
+    assert (path, stage) == ("archive.txt", "read")
+    assert "more than the 0.1 MB a page may hold (NEWSETL_MAX_PAGE_MB)" in reason
+
+
 @pytest.fixture
 def api_env(prefect_server) -> dict[str, str]:
     """Environment for `newsetl` subprocesses that use the test Prefect server."""
