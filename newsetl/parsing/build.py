@@ -53,7 +53,7 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
             )
     last_text = paras[-1].text if paras else ""
     ends_open = bool(paras) and not (
-        P.ends_sentence(last_text) or P.DATE_ONLY.match(last_text) or P.CELLS.search(last_text)
+        P.ends_sentence(last_text) or P.DATE_ONLY.match(last_text) or P.table_row(last_text)
     )  # a notice ends signed and dated, a table with a row
     first = paras[0].spans[0] if paras else None
     last = paras[-1].spans[-1] if paras else None

@@ -43,7 +43,7 @@ def _after_paragraph(before: Unit) -> bool:
 
 def _line_shape(text: str) -> tuple[str, int]:
     """What parallel intertitles share: the number of phrases spaced apart, or the length."""
-    phrases = len(P.SPACED_PHRASES.findall(text))
+    phrases = P.spaced_phrases(text)
     return ("phrases", phrases) if phrases else ("length", len(text))
 
 

@@ -57,14 +57,17 @@ def _strip(line: str, start: int) -> tuple[str, int]:
     return content, start + len(line) - len(line.lstrip(P.BLANKS))
 
 
-@lru_cache(maxsize=8192)
 def title_like(text: str, loose: bool = False) -> bool:
     """A headline candidate: short, no sentence punctuation (a colon only after a short
     label, a question or exclamation mark only at the end), balanced quotes, not a bare
     date, a bullet or a row of table cells. `loose` allows commas and marks inside quotes."""
+    return 2 <= len(text) <= TITLE_MAX and _title_like(text, loose)
+
+
+@lru_cache(maxsize=8192)
+def _title_like(text: str, loose: bool) -> bool:
+    """title_like of a text of a headline's length (each line is asked several times)."""
     core = text[:-1] if text[-1:] in "？！?!" else text  # `路灯何时能亮？`
-    if not 2 <= len(text) <= TITLE_MAX:
-        return False
     if _TITLE_FORBIDDEN.search(core):
         if not loose or _LOOSE_FORBIDDEN.search(core) or len(text) > LOOSE_TITLE:
             return False
@@ -72,7 +75,7 @@ def title_like(text: str, loose: bool = False) -> bool:
             return False
     return (
         text[0] not in P.BULLET
-        and not P.CELLS.search(text)
+        and not P.table_row(text)
         and (
             not (":" in text or "：" in text)
             or all(_LABEL_COLON.match(p) for p in _PHRASES.split(text) if ":" in p or "：" in p)

@@ -122,6 +122,20 @@ COLUMN_LABEL = re.compile(rf"[（(][{CJK}·、\s]{{2,16}}[）)]$")
 SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][\s]+[{CJK}“『「(（]")
 
 
+_TWO_BLANKS = re.compile(r"\s\s")
+_BLANK = re.compile(r"\s")
+
+
+def table_row(text: str) -> bool:
+    """A line of table cells (`CELLS`); a line without two blanks in a row is none."""
+    return _TWO_BLANKS.search(text) is not None and CELLS.search(text) is not None
+
+
+def spaced_phrases(text: str) -> int:
+    """How many places phrases are spaced apart in text (`SPACED_PHRASES`)."""
+    return len(SPACED_PHRASES.findall(text)) if _BLANK.search(text) else 0
+
+
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (closing quotes allowed after it)."""
     stripped = text.rstrip().rstrip(CLOSERS)

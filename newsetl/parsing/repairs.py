@@ -130,7 +130,7 @@ class ParagraphBuilder:
             and nxt.kind == "text"
             and not nxt.text.startswith(text[-1:])  # a character printed again at a cut
             and not P.DATE_ONLY.match(nxt.text)  # a notice's signature above its date
-            and not P.CELLS.search(nxt.text)  # a table's title above its rows
+            and not P.table_row(nxt.text)  # a table's title above its rows
             and not P.ENUMERATOR.match(text)
             and title_like(text)
             and not runs_on(text, nxt.text)
@@ -178,7 +178,7 @@ class ParagraphBuilder:
                 continue
             item_norm += norm
             self._remember(norm, keys)
-            row = bool(P.CELLS.search(text))
+            row = P.table_row(text)
             # a summary point (`■…`) is a paragraph of its own
             point = bool(text) and text[0] in P.BULLET
             if row or point or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):

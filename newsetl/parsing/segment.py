@@ -79,7 +79,7 @@ def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
     nxt = units[j]
     if nxt.kind in ("dateline", "heading") or _leads_body(units, j):
         return True
-    spaced = bool(P.SPACED_PHRASES.search(units[i].text))
+    spaced = P.spaced_phrases(units[i].text) > 0
     if (prev_open and not spaced) or not (spaced or P.DATE_LEAD.match(nxt.text)):
         return False
     for k in range(i + 1, min(len(units), i + 6)):
@@ -114,7 +114,7 @@ def _shaped(units: list[Unit], i: int) -> bool:
     column label in brackets at a line's end, a subtitle (`——记…`) or a kicker (`…——`)."""
     block = units[i : _block_end(units, i)]
     return any(
-        P.SPACED_PHRASES.search(u.text)
+        P.spaced_phrases(u.text)
         or P.COLUMN_LABEL.search(u.text)
         or u.text.endswith("——")
         or (k and u.text.startswith("——"))
