@@ -131,6 +131,10 @@ def run(
     if api:
         wait_for_local_api(api)
     from newsetl.lock import WarehouseBusy
+    from newsetl.runtime import quiet_expected_tracebacks
+    from newsetl.warehouse import WarehouseError
+
+    quiet_expected_tracebacks((WarehouseBusy, WarehouseError, OSError))
 
     try:
         with console.status("Ingesting pages…"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import logging
 import os
 import signal
 import socket
@@ -24,6 +25,29 @@ PREFECT_DEFAULTS = {
     "PREFECT_LOGGING_EXTRA_LOGGERS": "newsetl",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
+
+
+class OneLineErrors(logging.Filter):
+    """Keeps the log of an expected error (a busy warehouse, a full disk, a folder that cannot
+    be read) and its traceback off the terminal, where the command says it in one line. It
+    sits on the root logger's terminal handler only: the run's log in Prefect keeps it all."""
+
+    def __init__(self, expected: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.expected = expected
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, self.expected)
+
+
+def quiet_expected_tracebacks(expected: tuple[type[BaseException], ...]) -> None:
+    """Add `OneLineErrors` to the terminal handlers Prefect set up (on the root logger)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and not any(
+            isinstance(f, OneLineErrors) for f in handler.filters
+        ):
+            handler.addFilter(OneLineErrors(expected))
 
 
 def return_free_memory() -> None:

@@ -172,3 +172,23 @@ def test_run_killed_while_writing_does_not_block_the_next(seeds_copy, tmp_path, 
     assert time.monotonic() - started < 120
     assert rows(db, "SELECT count(*) FROM fact_article") == [(GOLD_ITEMS,)]
     assert rows(db, "SELECT count(*) FROM dim_source_file WHERE status = 'current'") == [(5,)]
+
+
+def test_a_busy_warehouse_is_one_line_and_exit_75(seeds_copy, tmp_path, api_env):
+    """The run that finds the warehouse busy says so in one line, with no traceback (the run's
+    log in Prefect keeps the exception)."""
+    db = tmp_path / "wh" / "news.duckdb"
+    db.parent.mkdir()
+    holder, pid, _ = _hold(db)
+    try:
+        run = _newsetl_run(seeds_copy, db, {**api_env, WAIT_ENV: "0"})
+        out = run.communicate(timeout=300)[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == 75, out
+    assert "Traceback" not in out
+    assert out.strip().splitlines() == [
+        line for line in out.strip().splitlines() if "Another newsetl run is writing" in line
+    ]
+    assert f"process {pid}" in out
