@@ -110,7 +110,7 @@ def test_report_renders_without_console_errors(browser, hostile_report, tmp_path
     browser.get(hostile_report.as_uri())
     assert _errors(browser) == []
     headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
-    assert headings[:2] == ["Latest run", "Checks"]
+    assert headings[:3] == ["Latest run", "Rejected input", "Checks"]
     assert "Every anomaly in context" in headings
     assert len(browser.find_elements(By.CSS_SELECTOR, "tr.anomaly")) >= 20
     assert len(browser.find_elements(By.CSS_SELECTOR, "tr.check")) >= 60
