@@ -70,13 +70,15 @@ class YearEvidence:
     excerpt: str
 
 
+_DIGITS = {c: k for k, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
 def _numeral(text: str) -> int:
     """A number up to 39 in Chinese numerals: 二, 十四, 二十三."""
-    digits = {c: k for k, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
     if "十" not in text:
-        return digits.get(text, 0)
+        return _DIGITS.get(text, 0)
     tens, _, ones = text.partition("十")
-    return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+    return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

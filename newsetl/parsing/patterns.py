@@ -20,7 +20,7 @@ CLOSERS = "”’』」）)》】\"'"
 OUTLET = rf"(?:本报|新华社|中新社|[{CJK}]{{2,6}}?(?:社|报|台|网))"
 ROLE = (
     rf"(?:{OUTLET})?(?:特约记者|见习记者|首席记者|全媒体记者|融媒体记者|摄影记者|记者"
-    r"|特约通讯员|通讯员|实习生)|本报记者|摄影|读者"
+    r"|特约通讯员|通讯员|实习生)|摄影|读者"
 )
 # Signatures that name no one: the paper's commentator, its editors.
 ROLE_ONLY = r"本报评论员|本报特约评论员|特约评论员|评论员|本报编辑部"
