@@ -207,6 +207,11 @@ def test_the_first_line_of_a_page_with_a_long_headline() -> None:
         "项目计划在2025年年底前完工。",  # the first copy is the number's unit
         "两人说着说着就笑了起来。",  # an ongoing action
         "他把问题一条一条记在本子上。",  # one after another
+        "球员麦麦提江打进一球。",  # neither copy in a word: nothing shows one is extra
+        "家长平时要多上上心。",
+        "他连声喊：快走快走，车要开了。",  # a phrase said twice, no dictionary word
+        "职业与成人教育司司长作了说明。",  # a word ends and a word starts on the character
+        "村里为所有有需要的家庭送去米面。",  # the second copy is a verb of its own
     ],
 )
 def test_normal_doubling_is_not_a_slip(text: str) -> None:
@@ -223,6 +228,21 @@ def test_normal_doubling_is_not_a_slip(text: str) -> None:
 )
 def test_slips_are_still_flagged(text: str, hit: str) -> None:
     assert [text[s:e] for s, e, _ in inline_repeats(text)] == [hit]
+
+
+def test_a_doubling_the_page_prints_again_elsewhere_is_a_term() -> None:
+    page = (
+        "全县加强耕地保护\n\n本报讯 今年，全县耕地地力明显提升，粮食产量再创新高。\n\n"
+        "县农业农村局已将耕地地力保护补贴发放到户，惠及两万多户农民。\n"
+    )
+    assert [a for a in parse_page(page).anomalies if a.type == "inline_char_repeat"] == []
+
+
+def test_a_slip_copied_with_its_paragraph_is_still_a_slip() -> None:
+    para = "本报讯 这是我们们共同的家园，大家要一起守护。"
+    page = f"共同守护美丽家园\n\n{para}\n\n{para}\n"
+    kinds = [a.excerpt for a in parse_page(page).anomalies if a.type == "inline_char_repeat"]
+    assert kinds and set(kinds) == {"们们"}
 
 
 def test_an_indented_page_that_never_cuts_inside_a_word_starts_a_paragraph_per_line() -> None:

@@ -93,6 +93,21 @@ def _join_spots(para: Para) -> list[int]:
     return spots
 
 
+def _page_term(page: str, start: int, stop: int) -> bool:
+    """The doubling, with a character either side, is printed again on the page in another
+    sentence (耕地地力保护 and 耕地地力补贴): a term of the text, not a one-off slip. A copied
+    paragraph repeats its slip in the same sentence, so that does not count."""
+    core = page[max(0, start - 1) : stop + 1]
+    if len(core) < stop - start + 2:
+        return False
+    contexts = set()
+    at = page.find(core)
+    while at >= 0:
+        contexts.add(page[at + len(core) : at + len(core) + 4])
+        at = page.find(core, at + 1)
+    return len(contexts) > 1
+
+
 def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
     """Unbalanced quotes and accidental doubled characters or words in one paragraph."""
     out: list[Anomaly] = []
@@ -113,5 +128,7 @@ def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
         return out
     for s, e, detail in inline_repeats(para.text, spots):
         start, stop = para.page_pos(s), para.page_pos(e - 1) + 1
+        if _page_term(page, start, stop):
+            continue
         out.append(Anomaly("inline_char_repeat", start, stop, page[start:stop], detail))
     return out

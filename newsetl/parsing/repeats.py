@@ -21,7 +21,7 @@ REDUPLICATED = frozenset(
 )
 # Characters that end place and organisation names and start compounds (卫东区|区情, 创新|新优势,
 # 程庄村|村民): doubled across a word boundary they are two morphemes, not a slip.
-AFFIXES = frozenset("区市县镇乡村街路省州局委厅处科所院校站队组部会新老副总")
+AFFIXES = frozenset("区市县镇乡村街路省州局委厅司署处科所院馆校站队组部会新老副总")
 # Function words, which Chinese never doubles: doubled, they are a slip.
 FUNCTION_CHARS = frozenset("的是在和与对为从把被及并而向于其们")
 _CJK_ONE = re.compile(rf"[{CJK}]")
@@ -38,6 +38,31 @@ def _tokens(window: str) -> tuple[str, ...]:
         window = simple if len(simple) == len(window) else window
     # HMM off: it would glue a slip's stray character to its neighbour as a new word (字家|家训).
     return tuple(cut(window, hmm=False))
+
+
+@lru_cache(maxsize=4096)
+def _is_word(text: str) -> bool:
+    """text is one entry of the dictionary (司长, 教育司), not a phrase of several."""
+    return len(cut(text, hmm=False)) == 1
+
+
+def _between_words(text: str, i: int) -> bool:
+    """text[i] ends a dictionary word and text[i+1] starts one (教育司|司长): two morphemes
+    that share a character, whatever segmentation the context picks."""
+    ends = any(_is_word(text[j : i + 1]) for j in range(max(0, i - 3), i))
+    return ends and any(_is_word(text[i + 1 : k]) for k in range(i + 3, min(len(text), i + 5) + 1))
+
+
+def _joins_next_as_verb(text: str, i: int) -> bool:
+    """The second copy, read in context with unknown words guessed, is or starts a verb
+    (所有|有需要, 监管|管出): a word of its own, not a stray copy."""
+    lo = max(0, i - 4)
+    pos = lo
+    for tok, tg in tag(text[lo : i + 6]):
+        if pos == i + 1:
+            return tg.startswith("v")
+        pos += len(tok)
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -114,14 +139,11 @@ def accidental_pair(text: str, i: int, at_break: bool = False) -> bool:
             else left_single or right_single
         )
     if left_single and right_single:
-        # 月月, a doubled measure word (座座军营) or verb (吹吹风, 喝喝茶) are no slip
-        pos = _pos(a)
-        return (
-            a + a not in REDUPLICATED
-            and pos != "q"
-            and not pos.startswith("v")
-            and not _in_one_word(text, i)
-        )
+        # Neither copy belongs to a word: nothing shows which one would be extra (西西帕斯,
+        # 上上心, 赛赛衔接); a slip leaves one copy in a word and the other stray.
+        return False
+    if _between_words(text, i) or (left_single is False and _joins_next_as_verb(text, i)):
+        return False
     verbs = (_pos(a), _pos(window[right[0] : right[1]]))
     if left_single and any(p.startswith("v") for p in verbs):
         return False  # a verb doubled before its object: 充充电, 加加油, 喝喝咖啡
@@ -136,6 +158,14 @@ def _aligned(text: str, i: int, n: int) -> bool:
     lo = max(0, i - 4)
     window = text[lo : i + 2 * n + 4]
     return {i - lo + n, i - lo + 2 * n} <= _boundaries(window)
+
+
+def _starts_token(text: str, i: int) -> bool:
+    """A segmentation token starts at text[i]: a doubled phrase that is no dictionary word
+    counts only when its first copy ends a longer word (产业链|业链), not when both copies
+    stand alone (快来快来, said twice)."""
+    lo = max(0, i - 4)
+    return i - lo in _boundaries(text[lo : i + 4])
 
 
 def _repeated_for_effect(m: re.Match[str]) -> bool:
@@ -173,6 +203,7 @@ def inline_repeats(text: str, spots: Iterable[int] | None = None) -> list[tuple[
         word = m.group(1)
         if (
             (len(set(word)) > 1 or len(word) > 2)
+            and (_is_word(word) or not _starts_token(text, m.start()))
             and not _repeated_for_effect(m)
             and _aligned(text, m.start(), len(word))
         ):
