@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsetl.pagefiles import DEFAULT_PATTERN
+
 WORK_POOL = "newsetl"
 DEFAULT_PARAMETERS = {
     "seeds": "seeds",
@@ -51,7 +53,7 @@ DEPLOYMENTS = (
         name="ingest",
         entrypoint="flows/ingest.py:ingest",
         description="Scan the inbox every 2 minutes and load new or changed pages.",
-        parameters=dict(DEFAULT_PARAMETERS),
+        parameters={**DEFAULT_PARAMETERS, "pattern": DEFAULT_PATTERN},
         interval=120,
     ),
     DeploymentSpec(
@@ -71,12 +73,19 @@ DEPLOYMENTS = (
 )
 
 
-def runner_deployments(seeds: Path, db: Path, reports: Path) -> list[Any]:
+def runner_deployments(
+    seeds: Path, db: Path, reports: Path, pattern: str = DEFAULT_PATTERN
+) -> list[Any]:
     """The deployments for `prefect.serve`, with absolute paths as their parameters."""
-    paths = {"seeds": seeds, "db": db, "reports": reports}
+    values = {
+        "seeds": str(seeds.resolve()),
+        "db": str(db.resolve()),
+        "reports": str(reports.resolve()),
+        "pattern": pattern,
+    }
     out = []
     for spec in DEPLOYMENTS:
-        parameters = {k: str(paths[k].resolve()) for k in spec.parameters}
+        parameters = {k: values[k] for k in spec.parameters}
         out.append(
             spec.load_flow().to_deployment(
                 name=spec.name,

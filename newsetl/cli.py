@@ -69,6 +69,14 @@ PatternOpt = Annotated[
         "names are never read).",
     ),
 ]
+AllowRemovalOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-removal",
+        help="Mark the folder's vanished pages removed even when the folder is missing or "
+        "empty, or more than half of its pages are gone (otherwise none are).",
+    ),
+]
 
 
 # `newsetl query`: the statement would write or reach outside the warehouse (EX_NOPERM).
@@ -103,14 +111,7 @@ def run(
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
     pattern: PatternOpt = DEFAULT_PATTERN,
-    allow_removal: Annotated[
-        bool,
-        typer.Option(
-            "--allow-removal",
-            help="Mark the folder's vanished pages removed even when the folder is missing or "
-            "empty, or more than half of its pages are gone (otherwise none are).",
-        ),
-    ] = False,
+    allow_removal: AllowRemovalOpt = False,
 ) -> None:
     """Ingest every new or changed page of the folder, check the warehouse and write the report."""
     from newsetl.runtime import start_prefect

@@ -14,6 +14,7 @@ import typer
 from newsetl.cli import (
     DEFAULT_DB,
     DEFAULT_PATTERN,
+    AllowRemovalOpt,
     DbOpt,
     OutOpt,
     PatternOpt,
@@ -29,6 +30,7 @@ def serve(
     seeds: SeedsOpt = Path("seeds"),
     db: DbOpt = DEFAULT_DB,
     out: OutOpt = Path("reports"),
+    pattern: PatternOpt = DEFAULT_PATTERN,
 ) -> None:
     """Run the scheduled deployments (ingest, report, recheck) from this process."""
     from newsetl.runtime import configure_prefect
@@ -44,7 +46,7 @@ def serve(
 
         from flows.deployments import runner_deployments
 
-        deployments = runner_deployments(seeds, db, out)
+        deployments = runner_deployments(seeds, db, out, pattern)
     console.print(
         f"Serving {', '.join(d.name for d in deployments)} for {seeds} → {db} "
         "(one run at a time; Ctrl-C stops)."
@@ -64,6 +66,7 @@ def watch(
         float | None, typer.Option(help="Stop watching after this many seconds.")
     ] = None,
     pattern: PatternOpt = DEFAULT_PATTERN,
+    allow_removal: AllowRemovalOpt = False,
 ) -> None:
     """Ingest page files as they arrive in the folder, until stopped."""
     from newsetl.runtime import start_prefect
@@ -82,7 +85,13 @@ def watch(
         more = f" and {len(batch) - 5} more" if len(batch) > 5 else ""
         console.print(f"{len(batch)} changed: {names}{more}", highlight=False)
         try:
-            summary = ingest(seeds=str(seeds), db=str(db), reports=str(out), pattern=pattern)
+            summary = ingest(
+                seeds=str(seeds),
+                db=str(db),
+                reports=str(out),
+                pattern=pattern,
+                allow_removal=allow_removal,
+            )
         except Exception as exc:
             console.print(f"[bold red]run failed, will retry:[/] {type(exc).__name__}: {exc}")
             raise

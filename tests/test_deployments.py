@@ -42,12 +42,16 @@ def test_prefect_yaml_declares_the_same_deployments():
 
 
 def test_serve_builds_the_same_deployments_with_absolute_paths(tmp_path):
-    built = runner_deployments(tmp_path / "in", tmp_path / "news.duckdb", tmp_path / "out")
+    built = runner_deployments(
+        tmp_path / "in", tmp_path / "news.duckdb", tmp_path / "out", pattern="*.TXT"
+    )
     assert [d.name for d in built] == [s.name for s in DEPLOYMENTS]
     for d, spec in zip(built, DEPLOYMENTS, strict=True):
         assert d.flow_name == spec.flow_name
         assert set(d.parameters) == set(spec.parameters)
-        assert all(Path(v).is_absolute() and str(tmp_path) in v for v in d.parameters.values())
+        paths = {k: v for k, v in d.parameters.items() if k != "pattern"}
+        assert all(Path(v).is_absolute() and str(tmp_path) in v for v in paths.values())
+        assert d.parameters.get("pattern", "*.TXT") == "*.TXT"
         (schedule,) = d.schedules
         if spec.interval:
             assert schedule.schedule.interval == dt.timedelta(seconds=spec.interval)
