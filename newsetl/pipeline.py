@@ -17,14 +17,17 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from newsetl import __version__, keys, pagefiles, warehouse
-from newsetl.decode import DecodeError, decode_bytes
-from newsetl.pagefiles import Skipped, UnreadablePage
+from newsetl import __version__
+from newsetl.checks.suites import CheckSummary
+from newsetl.enrich.rows import Batch, SourceFile, add_page
+from newsetl.orchestration.runtime import return_free_memory
 from newsetl.parsing import parse_page
-from newsetl.quality import CheckSummary
-from newsetl.runtime import return_free_memory
-from newsetl.tables import Batch, SourceFile, add_page
-from newsetl.validate import Rejection, validate
+from newsetl.source import files as pagefiles
+from newsetl.source.decode import DecodeError, decode_bytes
+from newsetl.source.files import Skipped, UnreadablePage
+from newsetl.tables import keys
+from newsetl.tables.validate import Rejection, validate
+from newsetl.warehouse import store as warehouse
 
 # Files turned into rows at a time: a worker holds about 0.1 GB of rows for 50 files.
 CHUNK_FILES = 50

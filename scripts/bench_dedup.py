@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from newsetl import dedup, keys, warehouse
+from newsetl.enrich import signatures as dedup
+from newsetl.tables import keys
 from newsetl.textnorm import text_hash
+from newsetl.warehouse import store as warehouse
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PARAS_PER_FILE = 100

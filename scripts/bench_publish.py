@@ -1,4 +1,4 @@
-"""Time publishing a warehouse (`newsetl.warehouse.publish`) at several file sizes.
+"""Time publishing a warehouse (`newsetl.warehouse.store.publish`) at several file sizes.
 
     python scripts/bench_publish.py --work /tmp/publish --sizes-mb 10,620,5300
 
@@ -16,7 +16,7 @@ import shutil
 import time
 from pathlib import Path
 
-from newsetl import warehouse
+from newsetl.warehouse import store as warehouse
 
 ROW_BYTES = 18  # per row of the filler table, as DuckDB stores it (measured)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsetl.synth import write_corpus
+from newsetl.devtools.synth import write_corpus
 
 
 def main(argv: list[str] | None = None) -> int:

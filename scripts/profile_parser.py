@@ -1,6 +1,6 @@
 """Decoder and parser throughput on a generated corpus, single core.
 
-Writes (or reuses) a corpus from `newsetl.synth`, times `read_page` over its files (MB/s of
+Writes (or reuses) a corpus from `newsetl.devtools.synth`, times `read_page` over its files (MB/s of
 file bytes) and `parse_page` over the decoded texts (MB/s of UTF-8 page text): best of
 --repeat runs, wall clock and process CPU time. `--profile` prints the top cProfile entries
 of one parsing pass instead.
@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsetl.decode import read_page
+from newsetl.devtools.synth import write_corpus
 from newsetl.parsing import parse_page
-from newsetl.synth import write_corpus
+from newsetl.source.decode import read_page
 
 
 def corpus_files(out_dir: Path, n_pages: int, seed: int) -> list[Path]:

@@ -18,9 +18,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsetl import pagefiles, pipeline, warehouse
-from newsetl.decode import decode_bytes
+from newsetl import pipeline
 from newsetl.parsing import parse_page
+from newsetl.source import files as pagefiles
+from newsetl.source.decode import decode_bytes
+from newsetl.warehouse import store as warehouse
 
 
 def main() -> None:
@@ -62,7 +64,7 @@ def main() -> None:
 
 def profile(folder: Path, files: list[Path], what: str) -> None:
     """cProfile of the parser, or of segmentation and keywords, over the files."""
-    from newsetl.tables import Batch, SourceFile, add_page
+    from newsetl.enrich.rows import Batch, SourceFile, add_page
 
     pages = []
     for f in files:

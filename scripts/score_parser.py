@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from newsetl.scoring import format_table, score_corpus
-from newsetl.synth import GOLD
+from newsetl.devtools.scoring import format_table, score_corpus
+from newsetl.devtools.synth import GOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "realpages"

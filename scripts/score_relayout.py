@@ -23,8 +23,8 @@ import json
 import sys
 from pathlib import Path
 
+from newsetl.devtools.scoring import FIELDS, Score, score_page
 from newsetl.parsing import parse_page
-from newsetl.scoring import FIELDS, Score, score_page
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages"
 INDENT = "\u3000\u3000"

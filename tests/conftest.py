@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from newsetl import warehouse
-from newsetl.runtime import configure_prefect
+from newsetl.orchestration.runtime import configure_prefect
+from newsetl.warehouse import store as warehouse
 
 configure_prefect()
 # CI explores the same examples every time, so a red build always means a changed result;
@@ -54,7 +54,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seeded_warehouse(prefect_server, tmp_path_factory) -> tuple[Path, dict]:
     """A warehouse loaded from the seed pages by the real ingest flow, and the run summary."""
-    from flows.ingest import ingest
+    from newsetl.orchestration.ingest import ingest
 
     root = tmp_path_factory.mktemp("seeded")
     db = root / "news.duckdb"

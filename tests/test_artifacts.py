@@ -6,7 +6,7 @@ import asyncio
 
 from prefect import flow
 
-from flows.quality import ANOMALIES_KEY, SUMMARY_KEY, check_and_report
+from newsetl.orchestration.artifacts import ANOMALIES_KEY, SUMMARY_KEY, check_and_report
 
 
 def _read(key: str):

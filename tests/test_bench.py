@@ -6,8 +6,9 @@ import json
 
 from typer.testing import CliRunner
 
-from newsetl import bench, pipeline
-from newsetl.cli import app
+from newsetl import pipeline
+from newsetl.cli.app import app
+from newsetl.devtools import bench
 
 
 def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_path):

@@ -17,7 +17,7 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from newsetl.cli import QUERY_REFUSED, app
+from newsetl.cli.app import QUERY_REFUSED, app
 from tests.conftest import count
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,8 +11,9 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from flows.ingest import ingest
-from newsetl import pipeline, warehouse
+from newsetl import pipeline
+from newsetl.orchestration.ingest import ingest
+from newsetl.warehouse import store as warehouse
 from tests.conftest import REPO, SEEDS, rows
 
 
@@ -64,8 +65,9 @@ def test_a_killed_run_is_marked_interrupted(prefect_server, tmp_path):
     proc = hold(
         f"""
         from pathlib import Path
-        from newsetl import pipeline, warehouse
-        from newsetl.lock import writer_lock
+        from newsetl import pipeline
+        from newsetl.warehouse import store as warehouse
+        from newsetl.warehouse.lock import writer_lock
         lock = writer_lock({str(db)!r})
         lock.__enter__()
         with warehouse.connection({str(db)!r}) as con:

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import run_ingest
-from newsetl import warehouse
+from newsetl.orchestration.ingest import run_ingest
+from newsetl.warehouse import store as warehouse
 from tests.conftest import SEEDS
 
 RUN_COLUMNS = {"dim_source_file": "EXCLUDE (loaded_run, loaded_at)"}

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsetl.decode import DecodeError, _looks_binary, _plausible, decode_bytes, read_page
 from newsetl.parsing import parse_file, parse_page
+from newsetl.source.decode import DecodeError, _looks_binary, _plausible, decode_bytes, read_page
 
 PAGE = "草莓俏销\n\n4月17日，市民在蒲城村采摘草莓。\n\n本报记者 朱江森 摄\n"
 # A page in traditional characters, as a Taiwanese or Hong Kong paper prints it.

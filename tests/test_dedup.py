@@ -7,7 +7,8 @@ import random
 import duckdb
 import numpy as np
 
-from newsetl import dedup, warehouse
+from newsetl.enrich import signatures as dedup
+from newsetl.warehouse import store as warehouse
 from tests.conftest import rows
 
 BASE = (
@@ -140,7 +141,7 @@ def test_refresh_is_deterministic(seeded_warehouse, tmp_path):
 
 
 def test_reprint_on_another_page_joins_a_warehouse_group(tmp_path, seeds_copy, prefect_server):
-    from flows.ingest import ingest
+    from newsetl.orchestration.ingest import ingest
 
     source = sorted(seeds_copy.glob("*.txt"))[1]
     text = source.read_text(encoding="utf-8")

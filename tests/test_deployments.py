@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.deployments import DEPLOYMENTS, WORK_POOL, runner_deployments
+from newsetl.orchestration.deployments import DEPLOYMENTS, WORK_POOL, runner_deployments
 from tests.conftest import count
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def test_serve_builds_the_same_deployments_with_absolute_paths(tmp_path):
 
 
 def test_report_and_recheck_flows(seeded_warehouse, tmp_path):
-    from flows.maintenance import recheck, report
+    from newsetl.orchestration.maintenance import recheck, report
 
     source, _ = seeded_warehouse
     db = tmp_path / "news.duckdb"
@@ -176,7 +176,7 @@ def test_deploy_all_and_run_ingest_on_a_worker(prefect_api, seeds_copy, tmp_path
     # Workers run flows in NEWSETL_HOME: a folder holding the flows and nothing else of ours.
     home = tmp_path / "home"
     home.mkdir()
-    (home / "flows").symlink_to(REPO / "flows")
+    (home / "newsetl").symlink_to(REPO / "newsetl")
     worker_log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL],

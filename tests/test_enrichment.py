@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import jieba.analyse
 
-from newsetl import keywords, segment
+from newsetl.enrich import keywords
+from newsetl.enrich import tokens as segment
 from tests.conftest import SEEDS
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.ingest import ingest
-from newsetl import warehouse
+from newsetl.orchestration.ingest import ingest
+from newsetl.warehouse import store as warehouse
 from tests.conftest import count, rows
 from tests.test_decode import PAGE, TRADITIONAL
 

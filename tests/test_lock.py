@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.lock import WAIT_ENV, Holder, WarehouseBusy, read_holder, writer_lock
+from newsetl.warehouse.lock import WAIT_ENV, Holder, WarehouseBusy, read_holder, writer_lock
 from tests.conftest import rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +20,7 @@ GOLD_ITEMS = 41
 
 HOLD_SCRIPT = """
 import os, sys, time
-from newsetl.lock import writer_lock
+from newsetl.warehouse.lock import writer_lock
 with writer_lock(sys.argv[1]):
     child = os.fork() if len(sys.argv) > 2 else -1
     if child == 0:  # the forked child inherits the lock

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.ingest import ingest
-from flows.quality import SUMMARY_KEY
+from newsetl.enrich.rows import Batch, SourceFile, add_page
+from newsetl.orchestration.artifacts import SUMMARY_KEY
+from newsetl.orchestration.ingest import ingest
 from newsetl.parsing import parse_page
-from newsetl.tables import Batch, SourceFile, add_page
-from newsetl.validate import validate
+from newsetl.tables.validate import validate
 from tests.conftest import rows
 from tests.test_artifacts import _read
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsetl import pipeline, warehouse
-from newsetl.pagefiles import UnreadablePage, list_pages, read_page_file
+from newsetl import pipeline
+from newsetl.source.files import UnreadablePage, list_pages, read_page_file
+from newsetl.warehouse import store as warehouse
 from tests.conftest import SEEDS, rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -130,7 +131,7 @@ def test_a_page_that_turns_into_a_fifo_after_the_scan_is_quarantined(seeds_copy,
 
 
 def test_an_unreadable_page_is_quarantined_with_its_reason(prefect_server, seeds_copy, tmp_path):
-    from flows.ingest import ingest
+    from newsetl.orchestration.ingest import ingest
 
     locked = seeds_copy / "locked.txt"
     locked.write_text(PAGE, encoding="utf-8")
@@ -153,7 +154,7 @@ def test_an_unreadable_page_is_quarantined_with_its_reason(prefect_server, seeds
 def test_a_page_over_the_size_limit_is_quarantined_unread(
     prefect_server, seeds_copy, tmp_path, monkeypatch
 ):
-    from flows.ingest import ingest
+    from newsetl.orchestration.ingest import ingest
 
     monkeypatch.setenv("NEWSETL_MAX_PAGE_MB", "0.1")  # 100 kB: every seed page is smaller
     pages = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_copy.glob("*.txt")))

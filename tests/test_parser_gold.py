@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.scoring import FIELDS, Score, score_corpus
+from newsetl.devtools.scoring import FIELDS, Score, score_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT / "newsetl" / "data" / "seeds_gold.json"
+GOLD = ROOT / "newsetl" / "devtools" / "seeds_gold.json"
 
 
 @pytest.fixture(scope="module")

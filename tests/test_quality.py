@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from newsetl import quality
+from newsetl.checks import suites as quality
 
 TABLES = {
     "dim_source_file", "dim_date", "dim_person", "dim_entity", "fact_article", "fact_paragraph",

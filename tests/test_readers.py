@@ -11,9 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-from flows.ingest import ingest
-from newsetl import warehouse
-from newsetl.lock import read_holder
+from newsetl.orchestration.ingest import ingest
+from newsetl.warehouse import store as warehouse
+from newsetl.warehouse.lock import read_holder
 from tests.conftest import count
 
 NEWSETL = Path(sys.executable).with_name("newsetl")
@@ -31,7 +31,7 @@ print(con.execute("SELECT count(*) FROM dim_source_file").fetchone()[0], flush=T
 # process ended before a checkpoint.
 WRITE_AND_DIE = """
 import os, sys
-from newsetl import warehouse
+from newsetl.warehouse import store as warehouse
 con = warehouse.connect(sys.argv[1])
 con.execute("UPDATE etl_run SET message = 'from-the-log'")
 os._exit(0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import ingest
+from newsetl.orchestration.ingest import ingest
 from tests.conftest import rows
 from tests.test_no_loss import SHAPES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl import report
+from newsetl.report import html as report
 
 SCRIPT = "<script>alert(1)</script>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,8 +18,8 @@ CHROMEDRIVER = shutil.which("chromedriver")
 @pytest.fixture(scope="module")
 def hostile_report(prefect_server, tmp_path_factory) -> Path:
     """A report of the seed pages plus a paragraph holding a script tag, via the real flow."""
-    from flows.ingest import ingest
-    from flows.quality import check_and_report
+    from newsetl.orchestration.artifacts import check_and_report
+    from newsetl.orchestration.ingest import ingest
     from tests.conftest import SEEDS
 
     root = tmp_path_factory.mktemp("hostile")

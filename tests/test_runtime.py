@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 COMMAND = """
-from newsetl.runtime import start_prefect
+from newsetl.orchestration.runtime import start_prefect
 api = start_prefect()
 from prefect import flow
 api.wait(300)
@@ -37,7 +37,7 @@ def test_local_api_serves_the_command_and_stops_with_it(tmp_path):
 
 
 def test_the_dask_runner_needs_a_server_it_can_reach(monkeypatch):
-    from newsetl.runtime import start_prefect
+    from newsetl.orchestration.runtime import start_prefect
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     with pytest.raises(ValueError, match="PREFECT_API_URL"):
@@ -48,7 +48,7 @@ def test_the_dask_runner_needs_a_server_it_can_reach(monkeypatch):
 
 STARTS_AND_SLEEPS = """
 import time
-from newsetl.runtime import start_prefect
+from newsetl.orchestration.runtime import start_prefect
 print(start_prefect().process.pid, flush=True)
 time.sleep(600)
 """

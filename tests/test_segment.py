@@ -6,7 +6,8 @@ import pytest
 from jieba.analyse import TFIDF, TextRank
 from jieba.posseg import pair
 
-from newsetl import keywords, segment
+from newsetl.enrich import keywords
+from newsetl.enrich import tokens as segment
 from newsetl.parsing import parse_file
 from tests.conftest import SEEDS
 

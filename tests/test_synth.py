@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.decode import decode_bytes
-from newsetl.parsing import parse_page
-from newsetl.scoring import Score, score_corpus
-from newsetl.synth import (
+from newsetl.devtools.scoring import Score, score_corpus
+from newsetl.devtools.synth import (
     GOLD,
     NEVER_DOUBLED,
     Para,
@@ -22,6 +20,8 @@ from newsetl.synth import (
     load_pool,
     write_corpus,
 )
+from newsetl.parsing import parse_page
+from newsetl.source.decode import decode_bytes
 
 SEEDS = (20240501, 7, 99)
 INJECTED = (

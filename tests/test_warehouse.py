@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import ingest
-from newsetl import pipeline, warehouse
+from newsetl import pipeline
+from newsetl.orchestration.ingest import ingest
+from newsetl.warehouse import store as warehouse
 from tests.conftest import rows
 
 # Columns that say when and by which run a row was written, not what it holds.
@@ -222,7 +223,8 @@ def test_a_batch_processed_a_file_at_a_time_loads_the_same_rows(seeds_copy, tmp_
 LOADER = """
 import sys
 from pathlib import Path
-from newsetl import pipeline, warehouse
+from newsetl import pipeline
+from newsetl.warehouse import store as warehouse
 folder, db = Path(sys.argv[1]), Path(sys.argv[2])
 con = warehouse.connect(db)
 warehouse.migrate(con)
@@ -242,7 +244,7 @@ for i in range(0, len(todo), 10):
 def test_a_load_killed_half_way_leaves_whole_batches_and_the_next_run_finishes(
     prefect_server, tmp_path
 ):
-    from newsetl.synth import write_corpus
+    from newsetl.devtools.synth import write_corpus
 
     pages = tmp_path / "corpus"
     write_corpus(pages, 60, seed=7).unlink()  # the pages without their gold file

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.inbox import Inbox
 from newsetl.parsing import parse_file
+from newsetl.source.inbox import Inbox
 from tests.conftest import rows
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from newsetl.decode import read_page
 from newsetl.model import Anomaly, Page
 from newsetl.parsing.build import build_item
 from newsetl.parsing.flags import mixed_width, traditional_chars
@@ -14,6 +13,7 @@ from newsetl.parsing.lines import page_units
 from newsetl.parsing.repairs import ParagraphBuilder
 from newsetl.parsing.scan import PageScan
 from newsetl.parsing.segment import segment
+from newsetl.source.decode import read_page
 
 __all__ = ["parse_file", "parse_page"]
 

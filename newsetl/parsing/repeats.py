@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from newsetl.enrich.tokens import cut, tag
 from newsetl.parsing.patterns import CJK
 from newsetl.parsing.scan import simplified, traditional_chars
-from newsetl.segment import cut, tag
 
 # Distributive or adverbial AA forms that segmentation may split into single characters.
 REDUPLICATED = frozenset(

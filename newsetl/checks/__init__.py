@@ -1,0 +1,1 @@
+"""Stage 5, checks after load: Great Expectations suites and the duplicate tables."""

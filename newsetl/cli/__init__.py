@@ -1,0 +1,1 @@
+"""The `newsetl` command line."""

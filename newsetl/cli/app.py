@@ -1,0 +1,299 @@
+"""The `newsetl` command line."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from newsetl.source.files import DEFAULT_PATTERN
+
+if TYPE_CHECKING:
+    from newsetl.orchestration.runtime import LocalAPI
+
+DEFAULT_DB = Path("warehouse/news.duckdb")
+
+
+def main() -> None:
+    """The `newsetl` command: the app, and an exit that skips the interpreter's teardown.
+
+    Once every exit handler has run (Prefect's flushes, the local API's shutdown), the
+    process writes out stdout and stderr and ends with the command's exit code. Teardown has
+    nothing left to do for newsetl, but flushing the standard streams again there has failed
+    (TypeError, from a finaliser) and turned a finished run's exit code into 120.
+    """
+    status = [1]  # an exception the app does not turn into an exit code: 1, as Python's
+
+    def end() -> None:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status[0])
+
+    atexit.register(end)  # the first registered, so the last to run
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code  # None, a number, or a message Python prints (status 1)
+        status[0] = code if isinstance(code, int) else int(code is not None)
+        raise
+    except KeyboardInterrupt:
+        status[0] = 130
+        raise
+
+
+app = typer.Typer(
+    help="ETL with data-quality checks for Chinese local-newspaper pages.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+SeedsOpt = Annotated[Path, typer.Option("--seeds", help="Folder of page files to ingest.")]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")]
+PatternOpt = Annotated[
+    str,
+    typer.Option(
+        "--pattern",
+        help="Names of the page files in the folder (any case; hidden, partial and backup "
+        "names are never read).",
+    ),
+]
+AllowRemovalOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-removal",
+        help="Mark the folder's vanished pages removed even when the folder is missing or "
+        "empty, or more than half of its pages are gone (otherwise none are).",
+    ),
+]
+
+
+# `newsetl query`: the statement would write or reach outside the warehouse (EX_NOPERM).
+QUERY_REFUSED = 77
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clear sentence (on one line, however long) and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    seeds: SeedsOpt = Path("seeds"),
+    db: DbOpt = DEFAULT_DB,
+    out: OutOpt = Path("reports"),
+    batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
+    workers: Annotated[
+        int | None, typer.Option(help="Batches processed at once (default: one per core).")
+    ] = None,
+    runner: Annotated[
+        str, typer.Option(help="Where batches are processed: local processes or dask.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
+    ] = None,
+    pattern: PatternOpt = DEFAULT_PATTERN,
+    allow_removal: AllowRemovalOpt = False,
+) -> None:
+    """Ingest every new or changed page of the folder, check the warehouse and write the report."""
+    from newsetl.orchestration.runtime import start_prefect
+
+    if not seeds.is_dir() and not allow_removal:
+        raise fail(
+            f"The page folder {seeds} does not exist: nothing was loaded or removed "
+            "(--allow-removal removes the pages loaded from it)."
+        )
+    started = time.monotonic()
+    try:
+        api = start_prefect(runner)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    with console.status("Loading Prefect…"):
+        from newsetl.orchestration.ingest import prefetch, run_ingest
+    prefetch(str(seeds), batch_size, runner, pattern)  # while the local API boots
+    if api:
+        wait_for_local_api(api)
+    from newsetl.orchestration.runtime import quiet_expected_tracebacks
+    from newsetl.warehouse.lock import WarehouseBusy
+    from newsetl.warehouse.store import WarehouseError
+
+    quiet_expected_tracebacks((WarehouseBusy, WarehouseError, OSError))
+
+    try:
+        with console.status("Ingesting pages…"):
+            summary = run_ingest(
+                str(seeds),
+                str(db),
+                str(out),
+                batch_size,
+                workers,
+                runner=runner,
+                address=address,
+                pattern=pattern,
+                allow_removal=allow_removal,
+            )
+    except WarehouseBusy as exc:
+        raise fail(str(exc), code=75) from None
+    except Exception as exc:
+        raise fail(f"The run did not complete: {type(exc).__name__}: {exc}") from None
+    print_summary(summary, time.monotonic() - started)
+    if summary["status"] != "completed":
+        raise fail(f"Data-quality errors: {summary['checks']['errors']} error-level checks failed.")
+
+
+def wait_for_local_api(api: LocalAPI) -> None:
+    """Wait for the local Prefect API started with the command, or exit with why it failed."""
+    with console.status(
+        "Starting Prefect's local API (set PREFECT_API_URL to use a running server instead)…"
+    ):
+        try:
+            api.wait()
+        except (TimeoutError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
+
+
+def print_summary(summary: dict, wall: float) -> None:
+    """The end-of-run summary table."""
+    from rich.table import Table
+
+    c = summary["counts"]
+    table = Table(title=f"newsetl run {summary['run_id']}: {summary['status']}", show_header=False)
+    for label, key in [
+        ("files seen", "seen"),
+        ("loaded", "loaded"),
+        ("changed", "changed"),
+        ("unchanged", "unchanged"),
+        ("removed", "removed"),
+        ("gone but not removed", "removal_held"),
+        ("quarantined", "quarantined"),
+        ("skipped (not page files)", "skipped"),
+        ("items", "items"),
+        ("items rejected by checks", "rejected_items"),
+        ("rows rejected by checks", "rejected_rows"),
+        ("paragraphs", "paragraphs"),
+    ]:
+        table.add_row(label, str(c.get(key, 0)))
+    for key in sorted(k for k in c if k.startswith("anomaly:")):
+        table.add_row(f"anomalies: {key.split(':', 1)[1]}", str(c[key]))
+    checks = summary["checks"]
+    table.add_row(
+        "checks", f"{checks['checks']} run, {checks['failed']} failed, {checks['errors']} errors"
+    )
+    table.add_row("report", summary["report"])
+    table.add_row("seconds", f"{summary['seconds']:.1f} in the flow, {wall:.1f} wall")
+    Console().print(table)
+    if summary.get("removal_held"):
+        console.print(
+            f"[bold yellow]warning:[/] {summary['removal_held']}", highlight=False, soft_wrap=True
+        )
+    for r in summary.get("rejected", ()):
+        line = (
+            f"rejected {r['table']} {r['row_key']} of {r['path']}: {r['check']}"
+            if r["table"]
+            else f"quarantined {r['reason']}"
+        )
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def parse(file: Annotated[Path, typer.Argument(help="A page file.")]) -> None:
+    """Print one page's parse as JSON, without touching the warehouse."""
+    from newsetl.parsing import parse_file
+    from newsetl.source.decode import DecodeError
+
+    try:
+        page = parse_file(file)
+    except (DecodeError, OSError) as exc:
+        raise fail(str(exc)) from None
+    sys.stdout.write(json.dumps(page.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run on the warehouse (read-only).")],
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Run ad-hoc SQL on the warehouse, which it only reads: nothing else is read or written.
+
+    Rows are written as they arrive, in every format, so memory does not grow with the result.
+    Exit codes: 1 when there is no warehouse or the SQL fails, 77 when the statement is
+    refused (it would write, or reach a file, database or extension outside the warehouse).
+    """
+    import duckdb
+
+    from newsetl.cli import output as query_output
+    from newsetl.warehouse import store as warehouse
+
+    write = {
+        Format.csv: query_output.write_csv,
+        Format.json: query_output.write_json,
+        Format.table: query_output.write_table,
+    }[format]
+    try:
+        with warehouse.reader(db) as con:
+            rows = write(con.execute(sql), sys.stdout)
+    except warehouse.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if _refused(exc, message):
+            raise fail(
+                f"newsetl query only reads the warehouse: {message}", QUERY_REFUSED
+            ) from None
+        raise fail(message) from None
+    except BrokenPipeError:  # the reader of the output stopped early (`| head`): done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if format is Format.table:
+        console.print(f"{rows} rows")
+
+
+def _refused(exc: Exception, message: str) -> bool:
+    """Whether DuckDB refused a statement because the query connection only reads."""
+    import duckdb
+
+    return isinstance(exc, duckdb.PermissionException) or any(
+        m in message for m in ("in read-only mode", "the configuration has been locked")
+    )
+
+
+@app.command()
+def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
+    """Write the HTML data-quality report from the warehouse."""
+    from newsetl.report import html as report_mod
+    from newsetl.warehouse import store as warehouse
+
+    try:
+        path = report_mod.write_report(db, out)
+    except warehouse.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Report written to {path}")
+
+
+# Commands kept in their own modules are registered below.
+from newsetl.cli.ops import serve, watch  # noqa: E402
+
+app.command()(serve)
+app.command()(watch)
+from newsetl.cli.bench import bench  # noqa: E402
+
+app.command()(bench)

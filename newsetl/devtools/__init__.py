@@ -1,0 +1,1 @@
+"""Development tools, off the runtime path: generated pages, parser scoring, the bench."""

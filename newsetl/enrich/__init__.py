@@ -1,0 +1,1 @@
+"""Stage 3, enrichment: tokens, keywords, names, MinHash signatures, and a page's rows."""

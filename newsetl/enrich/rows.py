@@ -1,0 +1,240 @@
+"""Warehouse rows of parsed pages: one pyarrow table per warehouse table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from newsetl.enrich import keywords
+from newsetl.enrich import signatures as dedup
+from newsetl.enrich import tokens as segment
+from newsetl.model import Page
+from newsetl.tables import keys
+from newsetl.textnorm import text_hash
+
+ROLES = {
+    "reporters": "reporter",
+    "correspondents": "correspondent",
+    "interns": "intern",
+    "photographers": "photographer",
+}
+# Anomaly types that mean the text as printed is wrong, not just repaired.
+ERROR_TYPES = frozenset({"truncated_article", "encoding_repaired"})
+INFO_TYPES = frozenset({"mixed_punctuation_width", "image_placeholder", "broken_paragraph"})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A page file as read from the folder."""
+
+    path: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass
+class Batch:
+    """Rows of a batch of pages, accumulated per table."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # (article id, tagged tokens) of the articles whose keywords are still to be ranked
+    unranked: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self.rows[table].append(row)
+
+    def extend(self, other: Batch) -> None:
+        """Append every row of another batch."""
+        for table, rows in other.rows.items():
+            self.rows[table].extend(rows)
+        self.unranked.extend(other.unranked)
+
+    def sign_paragraphs(self) -> None:
+        """Give every paragraph row its MinHash signature (for the near-duplicate search)."""
+        unsigned = [r for r in self.rows["fact_paragraph"] if "minhash" not in r]
+        for row, sig in zip(unsigned, dedup.signatures([r["text"] for r in unsigned]), strict=True):
+            row["minhash"] = sig
+
+    def rank_keywords(self) -> None:
+        """Add the TF-IDF and TextRank keywords of every unranked article, all at once."""
+        tagged = [t for _, t in self.unranked]
+        ranked = {
+            "tfidf": keywords.tfidf_many([[w for w, _ in t] for t in tagged]),
+            "textrank": keywords.textrank_many(tagged),
+        }
+        for method, per_article in ranked.items():
+            for (aid, _), words in zip(self.unranked, per_article, strict=True):
+                for rank, (word, weight) in enumerate(words, start=1):
+                    self.add(
+                        "fact_article_keyword",
+                        {
+                            "article_id": aid,
+                            "method": method,
+                            "rank": rank,
+                            "keyword": word,
+                            "weight": weight,
+                        },
+                    )
+        self.unranked = []
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """One DataFrame per warehouse table that has rows."""
+        return {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
+
+
+def severity(anomaly_type: str) -> str:
+    """Severity of an anomaly type."""
+    if anomaly_type in ERROR_TYPES:
+        return "error"
+    return "info" if anomaly_type in INFO_TYPES else "warning"
+
+
+def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> float:
+    """Append the rows of one parsed page to a batch; return the seconds spent segmenting.
+
+    Keywords wait for `Batch.rank_keywords`, which ranks a whole batch at once.
+    """
+    segmenting = 0.0
+    fid = keys.file_id(src.path, src.sha256)
+    batch.add(
+        "dim_source_file",
+        {
+            "file_id": fid,
+            "path": src.path,
+            "sha256": src.sha256,
+            "size_bytes": src.size_bytes,
+            "encoding": page.encoding,
+            "raw_text": page.text,
+            "n_chars": len(page.text),
+            "n_items": len(page.items),
+            "status": "current",
+            "loaded_run": run_id,
+            "loaded_at": now,
+        },
+    )
+    anomaly_owner: dict[tuple[str, int, int], str] = {}
+    for item_no, item in enumerate(page.items, start=1):
+        aid = keys.article_id(fid, item_no)
+        for a in item.anomalies:
+            anomaly_owner[(a.type, a.start, a.end)] = aid
+        tokens_total = 0
+        tagged_all: list[tuple[str, str]] = []
+        for seq, para in enumerate(item.paragraphs, start=1):
+            started = time.perf_counter()
+            tagged = segment.tag(para.text)
+            segmenting += time.perf_counter() - started
+            tokens = [w for w, _ in tagged]
+            tagged_all.extend(tagged)
+            tokens_total += len(tokens)
+            spans = para.spans or [(item.start, item.start)]
+            batch.add(
+                "fact_paragraph",
+                {
+                    "paragraph_id": keys.paragraph_id(aid, seq),
+                    "article_id": aid,
+                    "file_id": fid,
+                    "seq": seq,
+                    "text": para.text,
+                    "n_chars": len(para.text),
+                    "norm_hash": text_hash(para.text),
+                    "tokens": tokens,
+                    "n_tokens": len(tokens),
+                    "start_offset": spans[0][0],
+                    "end_offset": spans[-1][1],
+                    "page_chars": len(page.text),
+                },
+            )
+        date_key = None
+        if item.date:
+            date_key = keys.date_key(item.date)
+            d = dt.date.fromisoformat(item.date)
+            batch.add(
+                "dim_date",
+                {
+                    "date_key": date_key,
+                    "date": d,
+                    "year": d.year,
+                    "month": d.month,
+                    "day": d.day,
+                    "iso_week": d.isocalendar().week,
+                    "weekday": d.strftime("%A"),
+                    "source_file_id": fid,
+                },
+            )
+        types = {a.type for a in item.anomalies}
+        batch.add(
+            "fact_article",
+            {
+                "article_id": aid,
+                "file_id": fid,
+                "item_no": item_no,
+                "kind": item.kind,
+                "title": item.title,
+                "headline_lines": list(item.headline_lines),
+                "intertitles": list(item.intertitles),
+                "page_banner": item.page_banner,
+                "dateline": item.dateline,
+                "date_text": item.date_text,
+                "date_key": date_key,
+                "date_confidence": item.date_confidence,
+                "date_evidence": item.date_evidence,
+                "body": item.body,
+                "captions": list(item.captions),
+                "n_paragraphs": len(item.paragraphs),
+                "n_chars": len(item.body),
+                "n_tokens": tokens_total,
+                "start_offset": item.start,
+                "end_offset": item.end,
+                "is_truncated": "truncated_article" in types,
+                "is_orphan_headline": "orphan_headline" in types,
+                "is_interleaved": "interleaved_article" in types,
+                "n_anomalies": len(item.anomalies),
+                "page_chars": len(page.text),
+            },
+        )
+        seen_people: set[tuple[str, str]] = set()
+        for attr, role in ROLES.items():
+            for name in getattr(item, attr):
+                if (name, role) in seen_people:
+                    continue
+                seen_people.add((name, role))
+                pid = keys.person_id(name)
+                batch.add("dim_person", {"person_id": pid, "name": name, "source_file_id": fid})
+                batch.add(
+                    "bridge_article_person", {"article_id": aid, "person_id": pid, "role": role}
+                )
+        started = time.perf_counter()
+        names = segment.entities(tagged_all)
+        batch.unranked.append((aid, tagged_all))
+        segmenting += time.perf_counter() - started
+        for (name, etype), mentions in sorted(names.items()):
+            eid = keys.entity_id(name, etype)
+            batch.add(
+                "dim_entity",
+                {"entity_id": eid, "name": name, "entity_type": etype, "source_file_id": fid},
+            )
+            batch.add(
+                "bridge_article_entity", {"article_id": aid, "entity_id": eid, "mentions": mentions}
+            )
+    for n, a in enumerate(sorted(page.anomalies, key=lambda a: (a.start, a.end, a.type)), 1):
+        batch.add(
+            "dq_anomaly",
+            {
+                "anomaly_id": keys.anomaly_id(fid, n),
+                "file_id": fid,
+                "article_id": anomaly_owner.get((a.type, a.start, a.end)),
+                "type": a.type,
+                "severity": severity(a.type),
+                "start_offset": a.start,
+                "end_offset": a.end,
+                "excerpt": a.excerpt,
+                "detail": a.detail,
+                "page_chars": len(page.text),
+            },
+        )
+    return segmenting

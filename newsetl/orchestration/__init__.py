@@ -1,0 +1,1 @@
+"""Prefect: the flows and tasks that run the stages, deployments, Prefect settings."""

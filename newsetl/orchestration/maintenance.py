@@ -1,0 +1,34 @@
+"""Scheduled upkeep of the warehouse: rewrite the report, re-run every data-quality check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from newsetl import pipeline
+from newsetl.orchestration.artifacts import check_and_report, write_report
+from newsetl.warehouse import store as warehouse
+from newsetl.warehouse.lock import writer_lock
+
+LOCK_WAIT_SECONDS = 300
+
+
+@flow(name="newsetl-report", log_prints=True)
+def report(db: str = "warehouse/news.duckdb", reports: str = "reports") -> str:
+    """Rewrite the HTML data-quality report from the warehouse; return its path."""
+    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS):
+        path = write_report(Path(db), Path(reports))
+    get_run_logger().info("Report written to %s", path)
+    return str(path)
+
+
+@flow(name="newsetl-recheck", log_prints=True)
+def recheck(db: str = "warehouse/news.duckdb", reports: str = "reports") -> dict:
+    """Re-run every data-quality suite on the whole warehouse and rewrite the report."""
+    logger = get_run_logger()
+    run_id = f"{pipeline.new_run_id()}-recheck"  # sorts by time with the ingest runs
+    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS), warehouse.writing(db, logger) as work:
+        checks, path = check_and_report(work, run_id, Path(reports))
+    logger.info("%s; report written to %s", checks.message, path)
+    return {"run_id": run_id, "checks": checks.as_dict(), "report": str(path)}

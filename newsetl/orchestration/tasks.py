@@ -1,0 +1,108 @@
+"""Prefect tasks of the ingest stage: each wraps one core step for a batch of files.
+
+Parsing and enriching are CPU-bound Python, so a flow running locally hands the body of
+`process_files` to a pool of worker processes (`worker_pool`) while the task itself, its
+state and retries stay in the flow's process: the workers need no Prefect API. On a Dask
+cluster the task runs on a Dask worker instead and processes its batch there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from newsetl import pipeline
+from newsetl.warehouse import store as warehouse
+
+# Every checkpoint rewrites the tables' last, partly filled row groups (about 3 s for
+# fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
+# share one connection and checkpoint every CHECKPOINT_EVERY of write-ahead log instead.
+CHECKPOINT_EVERY = "256MB"
+
+_pool: ProcessPoolExecutor | None = None
+_writer: duckdb.DuckDBPyConnection | None = None
+
+
+@contextmanager
+def held_warehouse(db: Path) -> Iterator[None]:
+    """Keep one connection open for the loads of a run (closed, so checkpointed, on exit)."""
+    global _writer
+    con = warehouse.connect(db)
+    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
+    _writer = con
+    try:
+        yield
+    finally:
+        _writer = None
+        con.close()
+
+
+@contextmanager
+def _connection(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The held connection if there is one, otherwise a connection of its own."""
+    if _writer is not None:
+        yield _writer
+        return
+    with warehouse.connection(db) as con:
+        yield con
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[None]:
+    """Process batches in `workers` local processes while inside (inline when below 2)."""
+    global _pool
+    if workers < 2 or _pool is not None:
+        yield
+        return
+    # spawn, not fork: the flow's process runs threads and holds the warehouse lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=pipeline.warm_up) as pool:
+        _pool = pool
+        try:
+            yield
+        finally:
+            _pool = None
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=600)
+def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> pipeline.ScanPlan:
+    """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
+    con = warehouse.connect(db)
+    try:
+        warehouse.migrate(con)
+        return pipeline.scan(folder, con, pattern, allow_removal)
+    finally:
+        con.close()
+
+
+# No timeout: the flow submits this task to a thread, where Prefect cannot enforce one.
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def process_files(
+    folder: Path, entries: list[pipeline.FileEntry], run_id: str, changed: frozenset[str]
+) -> pipeline.BatchResult:
+    """Decode, parse, segment and validate one batch of files (in a worker process if any)."""
+    if _pool is None:
+        return pipeline.process_batch(folder, entries, run_id, changed)
+    return _pool.submit(pipeline.process_batch, folder, entries, run_id, changed).result()
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=1800)
+def load(db: Path, result: pipeline.BatchResult, folders: list[str]) -> None:
+    """Load one processed batch of the folder in one transaction."""
+    with _connection(db) as con:
+        pipeline.load_batch(con, result, folders)
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4])
+def finish_folder(db: Path, run_id: str, plan: pipeline.ScanPlan) -> None:
+    """Flag and record the files that left the folder."""
+    with _connection(db) as con:
+        warehouse.mark_removed(con, plan.removed, plan.folders)
+        pipeline.record_removed(con, run_id, plan)

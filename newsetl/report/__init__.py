@@ -1,0 +1,1 @@
+"""Stage 6, the data-quality report (HTML, offline)."""

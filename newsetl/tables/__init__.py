@@ -1,0 +1,1 @@
+"""The tables' contracts: keys, value patterns, Pandera models, GX suites, validation."""

@@ -1,0 +1,49 @@
+"""Contracts of the bridge tables and of the anomalies found in pages."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from newsetl.model import ANOMALY_TYPES
+from newsetl.tables import patterns as p
+
+
+class ArticlePersonSchema(pa.DataFrameModel):
+    """bridge_article_person: who wrote, reported or photographed an item."""
+
+    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
+    person_id: Series[str] = pa.Field(str_matches=p.PERSON_ID)
+    role: Series[str] = pa.Field(isin=["reporter", "correspondent", "intern", "photographer"])
+
+    class Config:
+        unique = ("article_id", "person_id", "role")
+
+
+class ArticleEntitySchema(pa.DataFrameModel):
+    """bridge_article_entity: names mentioned in an article and how often."""
+
+    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
+    entity_id: Series[str] = pa.Field(str_matches=p.ENTITY_ID)
+    mentions: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        unique = ("article_id", "entity_id")
+
+
+class AnomalySchema(pa.DataFrameModel):
+    """dq_anomaly: anomalies found while parsing, located in the raw text."""
+
+    anomaly_id: Series[str] = pa.Field(unique=True, str_matches=p.ANOMALY_ID)
+    file_id: Series[str] = pa.Field(str_matches=p.FILE_ID)
+    article_id: Series[str] = pa.Field(nullable=True, str_matches=p.ARTICLE_ID)
+    type: Series[str] = pa.Field(isin=list(ANOMALY_TYPES))
+    severity: Series[str] = pa.Field(isin=["error", "warning", "info"])
+    start_offset: Series[int] = pa.Field(ge=0)
+    end_offset: Series[int] = pa.Field(ge=0)
+    excerpt: Series[str] = pa.Field()
+    detail: Series[str] = pa.Field()
+    page_chars: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check(error="an anomaly's offsets are ordered and inside the raw text")
+    @classmethod
+    def offsets_inside_text(cls, df):
+        return (df["start_offset"] <= df["end_offset"]) & (df["end_offset"] <= df["page_chars"])

@@ -1,0 +1,439 @@
+"""DuckDB warehouse: connection, migrations, file state, atomic loads and publishing.
+
+The warehouse has two files. The writer (a run holding the writer lock, `warehouse.lock`) works
+in its own file beside the warehouse, `.<name>.writer` (`writer_file`), which no reader opens;
+after each run it publishes a copy at the warehouse's path, the file users and readers open,
+by writing a temporary copy and renaming it over the old one (`publish`). Readers therefore
+never hold the writer's file, and a reader that has the old copy open keeps reading it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+DDL_DIR = Path(__file__).parent / "migrations"
+
+
+# Files written with this setting open in every DuckDB client from 1.0 on (the duckdb CLI
+# served by the package registry included); DuckDB 2.0's own storage format does not.
+STORAGE_COMPATIBILITY = "v1.0.0"
+# DuckDB's memory in a newsetl process (it spills to `<warehouse>.tmp` beyond it); DuckDB's
+# own default is 80 % of the machine's memory, which its block cache fills as the
+# warehouse grows.
+MEMORY_ENV = "NEWSETL_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "512MB"
+
+# Tables whose rows belong to one file version, children before parents.
+FILE_TABLES = (
+    "dq_anomaly",
+    "fact_article_keyword",
+    "bridge_article_entity",
+    "bridge_article_person",
+    "fact_paragraph",
+    "fact_article",
+)
+# Lineage tables written with the loads: they grow with every run.
+LINEAGE_TABLES = ("etl_file_outcome", "quarantine")
+# Load order: parents before children.
+LOAD_ORDER = (
+    "dim_source_file",
+    "dim_date",
+    "dim_person",
+    "dim_entity",
+    "fact_article",
+    "bridge_article_person",
+    "bridge_article_entity",
+    "fact_paragraph",
+    "fact_article_keyword",
+    "dq_anomaly",
+    *LINEAGE_TABLES,
+)
+# Shared dimensions: rows are inserted once and never duplicated.
+DIMENSION_KEYS = {"dim_date": "date_key", "dim_person": "person_id", "dim_entity": "entity_id"}
+# Tables whose content depends only on the folder's content, not on how often it ran.
+DATA_TABLES = (
+    *(t for t in LOAD_ORDER if t not in LINEAGE_TABLES),
+    "dq_duplicate_group",
+    "dq_duplicate_member",
+    "dq_near_duplicate",
+)
+
+
+# The published copy is read-only: writes to it would be lost at the next publish.
+PUBLISHED_MODE = 0o444
+
+log = logging.getLogger(__name__)
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """The current loaded version of one page file."""
+
+    file_id: str
+    path: str
+    sha256: str
+
+
+def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse, readable by DuckDB 1.x clients too."""
+    path = Path(db_path)
+    memory = {"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY}
+    if read_only:
+        if not path.exists() and writer_file(path).exists():
+            raise WarehouseError(
+                f"No warehouse at {path} yet: the first run has not finished loading it."
+            )
+        if not path.exists():
+            raise WarehouseError(f"No warehouse at {path}: run `newsetl run` first.")
+        return duckdb.connect(str(path), read_only=True, config=memory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(
+            str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY, **memory}
+        )
+    except duckdb.IOException as exc:
+        raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from exc
+
+
+def writer_file(db_path: str | Path) -> Path:
+    """The writer's own file of a warehouse: `warehouse/.news.duckdb.writer`."""
+    path = Path(db_path)
+    return path.with_name(f".{path.name}.writer")
+
+
+def _wal(path: Path) -> Path:
+    """DuckDB's write-ahead log of a database file."""
+    return Path(f"{path}.wal")
+
+
+@contextmanager
+def writing(
+    db_path: str | Path, logger: logging.Logger | logging.LoggerAdapter = log
+) -> Iterator[Path]:
+    """The writer's file for a run that holds the writer lock, published when the run ends.
+
+    A run that fails publishes what it committed (its `etl_run` row says it failed); a
+    failed publish is then logged and the run's own error raised. A run that is interrupted
+    (Ctrl-C, a termination signal) publishes nothing: the next run does.
+    """
+    work = prepare_writer(db_path, logger)
+    try:
+        yield work
+    except Exception:
+        try:
+            publish(db_path, logger)
+        except (OSError, duckdb.Error, WarehouseError) as exc:
+            logger.warning("The warehouse %s was not published: %s", db_path, exc)
+        raise
+    publish(db_path, logger)
+
+
+def prepare_writer(
+    db_path: str | Path, logger: logging.Logger | logging.LoggerAdapter = log
+) -> Path:
+    """The writer's file, made from the warehouse itself when there is none yet.
+
+    A warehouse written before the writer had a file of its own (or restored from a backup
+    after the writer's file was removed) becomes the writer's starting point, with its
+    write-ahead log if it has one. Call it holding the writer lock.
+    """
+    public, work = Path(db_path), writer_file(db_path)
+    if work.exists() or not public.exists():
+        return work
+    if _wal(public).exists():
+        shutil.copyfile(_wal(public), _wal(work))
+    else:
+        _wal(work).unlink(missing_ok=True)
+    _copy_into_place(public, work, mode=None)
+    logger.info("The warehouse %s is now written through %s.", public, work.name)
+    return work
+
+
+def publish(db_path: str | Path, logger: logging.Logger | logging.LoggerAdapter = log) -> float:
+    """Publish the writer's file at the warehouse's path; return the seconds it took.
+
+    The writer's file is checkpointed (its write-ahead log emptied), copied beside the
+    warehouse under a temporary name and renamed over it: a reader opening the path sees the
+    old copy or the new one, never a part; one that has the old copy open keeps reading it
+    until it closes. Call it holding the writer lock, with no connection open on the file.
+    """
+    started = time.perf_counter()
+    public, work = Path(db_path), writer_file(db_path)
+    if not work.exists():
+        return 0.0
+    with connection(work) as con:
+        con.execute("CHECKPOINT")
+    if _wal(work).exists() and _wal(work).stat().st_size:
+        raise WarehouseError(f"The write-ahead log of {work} could not be emptied.")
+    # A log beside the published copy (left by a client that wrote to it, or by a
+    # warehouse from before publishing, now carried by the writer's file) would not match
+    # the new copy, and DuckDB refuses to open a file whose log does not match.
+    _wal(public).unlink(missing_ok=True)
+    _copy_into_place(work, public, mode=PUBLISHED_MODE)
+    seconds = time.perf_counter() - started
+    logger.info("Published %s (%.1f MB) in %.2f s.", public, public.stat().st_size / 1e6, seconds)
+    return seconds
+
+
+def _copy_into_place(source: Path, target: Path, mode: int | None) -> None:
+    """Copy a file to `target` atomically: a temporary copy beside it, synced and renamed."""
+    for stale in target.parent.glob(f".{target.name}.copy-*"):  # left by a killed copy
+        stale.unlink(missing_ok=True)
+    temp = target.with_name(f".{target.name}.copy-{os.getpid()}")
+    try:
+        shutil.copyfile(source, temp)
+        if mode is not None:
+            os.chmod(temp, mode)
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def connection(db_path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection closed on exit."""
+    con = connect(db_path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that reaches the warehouse and nothing else, closed on exit.
+
+    External access is off (no ATTACH of another file, no COPY TO, no file-reading table
+    function, no extension install) and the configuration is locked, so SQL cannot turn it
+    back on.
+    """
+    with connection(db_path, read_only=True) as con:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        yield con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed on exit, rolled back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every DDL file, in order."""
+    out = []
+    for sql_file in sorted(DDL_DIR.glob("*.sql")):
+        match = re.match(r"(\d+)_(.+)\.sql$", sql_file.name)
+        if match:
+            out.append((int(match[1]), match[2], sql_file.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the DDL files not yet recorded in `schema_version`; return the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, current_timestamp)", [version, name]
+            )
+    return con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+
+
+# Runs over one folder: `?` is the list of the folder's names in etl_run.seeds_dir.
+_FOLDER_RUNS = "SELECT run_id FROM etl_run WHERE seeds_dir IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def folder_names(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[str]:
+    """The names under which runs recorded this folder in `etl_run.seeds_dir`.
+
+    A run records its folder as an absolute path; runs of older versions recorded it as
+    given, which a relative name is resolved against the working directory to compare.
+    """
+    target = Path(folder).resolve()
+    recorded = [r[0] for r in con.execute("SELECT DISTINCT seeds_dir FROM etl_run").fetchall()]
+    return sorted({str(target), *(d for d in recorded if Path(d).resolve() == target)})
+
+
+def current_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, FileState]:
+    """Loaded current file versions of one folder (`folder_names`) by path."""
+    rows = con.execute(
+        "SELECT file_id, path, sha256 FROM dim_source_file WHERE status = 'current'"
+        f" AND loaded_run IN ({_FOLDER_RUNS})",
+        [folders],
+    ).fetchall()
+    return {path: FileState(file_id, path, sha) for file_id, path, sha in rows}
+
+
+def quarantined_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, str]:
+    """sha256 by path of the files of one folder whose latest outcome is a quarantine."""
+    rows = con.execute(
+        "SELECT path, sha256 FROM etl_file_outcome WHERE outcome <> 'unchanged'"
+        f" AND run_id IN ({_FOLDER_RUNS})"
+        " QUALIFY row_number() OVER (PARTITION BY path ORDER BY run_id DESC) = 1"
+        " AND outcome = 'quarantined'",
+        [folders],
+    ).fetchall()
+    return dict(rows)
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pa.Table],
+    folders: list[str],
+    replaced_paths: Iterable[str] = (),
+) -> None:
+    """Load a batch of file versions of one folder (`folder_names`) in one transaction.
+
+    Earlier current versions of the batch's paths (and of `replaced_paths`) in that folder
+    are marked superseded and their fact rows deleted; shared dimension rows already present
+    are kept. Either everything lands or nothing does.
+    """
+    files = tables.get("dim_source_file")
+    loaded_paths = set() if files is None else set(files.column("path").to_pylist())
+    file_ids = [] if files is None else files.column("file_id").to_pylist()
+    paths = sorted(loaded_paths | set(replaced_paths))
+    with transaction(con):
+        if paths:
+            _retire(con, paths, folders, "superseded")
+        if file_ids:
+            _delete_versions(con, file_ids)
+        for name in LOAD_ORDER:
+            table = tables.get(name)
+            if table is None or table.num_rows == 0:
+                continue
+            con.register("_batch", table)
+            columns = ", ".join(table.column_names)
+            key = DIMENSION_KEYS.get(name)
+            if key:
+                con.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT DISTINCT {columns} FROM _batch "
+                    f"WHERE {key} NOT IN (SELECT {key} FROM {name})"
+                )
+            else:
+                con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _batch")
+            con.unregister("_batch")
+
+
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of a query as dicts keyed by column name."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append dict rows to a table by column name (nothing for no rows)."""
+    if rows:
+        con.register("_rows", pa.Table.from_pylist(rows))
+        columns = ", ".join(rows[0])
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows")
+        con.unregister("_rows")
+
+
+def mark_removed(con: duckdb.DuckDBPyConnection, paths: Iterable[str], folders: list[str]) -> None:
+    """Flag files that disappeared from their folder; their rows leave the current views."""
+    paths = sorted(paths)
+    if not paths:
+        return
+    with transaction(con):
+        _retire(con, paths, folders, "removed", delete_facts=False)
+
+
+def _delete_versions(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+    """Delete earlier loads of exactly these file versions (a file that came back)."""
+    present = _file_ids(con, "file_id IN (SELECT unnest(?::VARCHAR[]))", file_ids)
+    if present:
+        _delete_facts(con, present)
+        con.execute(
+            "DELETE FROM dim_source_file WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+            [present],
+        )
+
+
+def _file_ids(con: duckdb.DuckDBPyConnection, where: str, values: list[str]) -> list[str]:
+    """Loaded file versions matching a condition on dim_source_file."""
+    rows = con.execute(f"SELECT file_id FROM dim_source_file WHERE {where}", [values]).fetchall()
+    return [r[0] for r in rows]
+
+
+def _delete_facts(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+    """Delete the fact rows of these file versions.
+
+    Only called with versions that were loaded: the fact tables carry no index, so each
+    delete scans them, and a batch of new files skips it.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ids AS SELECT unnest(?::VARCHAR[]) AS file_id", [file_ids]
+    )
+    for name in FILE_TABLES:
+        if name.startswith(("bridge_", "fact_article_")):
+            con.execute(
+                f"DELETE FROM {name} WHERE article_id IN "
+                "(SELECT article_id FROM fact_article WHERE file_id IN (SELECT file_id FROM _ids))"
+            )
+        else:
+            con.execute(f"DELETE FROM {name} WHERE file_id IN (SELECT file_id FROM _ids)")
+    con.execute("DROP TABLE _ids")
+
+
+def _retire(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str],
+    folders: list[str],
+    status: str,
+    delete_facts: bool = True,
+) -> None:
+    """Give the current versions of these paths of one folder a new status (deleting facts)."""
+    rows = con.execute(
+        "SELECT file_id FROM dim_source_file WHERE status = 'current'"
+        f" AND path IN (SELECT unnest(?::VARCHAR[])) AND loaded_run IN ({_FOLDER_RUNS})",
+        [paths, folders],
+    ).fetchall()
+    retired = [r[0] for r in rows]
+    if not retired:
+        return
+    if delete_facts:
+        _delete_facts(con, retired)
+    con.execute(
+        "UPDATE dim_source_file SET status = ? WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+        [status, retired],
+    )
