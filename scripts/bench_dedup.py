@@ -2,7 +2,7 @@
 
 Paragraphs are built from sentences of the seed pages, with exact reprints, near copies (a few
 characters changed) and spans repeated inside a paragraph mixed in at known rates. Prints the
-time of each step and of a whole `dedup.refresh`, cold (signatures computed) and warm.
+time of each step and of a whole `duplicates.refresh`, cold (signatures computed) and warm.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from newsetl.enrich import signatures as dedup
+from newsetl.checks import duplicates
+from newsetl.enrich import signatures
+from newsetl.language.textnorm import text_hash
 from newsetl.tables import keys
-from newsetl.textnorm import text_hash
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PARAS_PER_FILE = 100
@@ -54,7 +55,7 @@ def paragraphs(n: int, seed: int) -> list[str]:
                 chars[rng.randrange(len(chars))] = chr(0x4E00 + rng.randrange(5000))
             text = "".join(chars)
             if roll > 0.998:
-                text += text[: max(dedup.MIN_SPAN_CHARS, len(text) // 2)]
+                text += text[: max(signatures.MIN_SPAN_CHARS, len(text) // 2)]
             out.append(text)
     return out
 
@@ -121,9 +122,9 @@ def build(db: Path, texts: list[str]) -> None:
                 }
             )
             pos += len(text) + 1
-    with warehouse.connection(db) as con:
-        warehouse.migrate(con)
-    con = warehouse.connect(db)
+    with store.connection(db) as con:
+        store.migrate(con)
+    con = store.connect(db)
     for name, rows in (
         ("dim_source_file", files),
         ("fact_article", articles),
@@ -154,22 +155,22 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(texts)} paragraphs, {chars / 1e6:.1f} M characters, "
         f"{sum(len(t.encode()) for t in texts) / 1e6:.1f} MB of UTF-8"
     )
-    sigs = timed("signatures (numpy, one-permutation MinHash)", dedup.signatures, texts)
+    sigs = timed("signatures (numpy, one-permutation MinHash)", signatures.signatures, texts)
     signed = [i for i, s in enumerate(sigs) if s is not None]
     pairs = timed(
         "near pairs (MinHashLSH + exact Jaccard)",
-        dedup.near_pairs,
+        signatures.near_pairs,
         [sigs[i] for i in signed],
         [texts[i] for i in signed],
     )
-    spans = timed("repeated spans inside paragraphs", dedup.repeated_spans, texts)
+    spans = timed("repeated spans inside paragraphs", signatures.repeated_spans, texts)
     print(f"  {len(pairs)} near pairs, {len(spans)} repeated spans")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         timed("build the warehouse", build, db, texts)
         for label in ("refresh, cold (signs every paragraph)", "refresh, warm (a re-run)"):
-            con = warehouse.connect(db)
-            counts = timed(label, dedup.refresh, con)
+            con = store.connect(db)
+            counts = timed(label, duplicates.refresh, con)
             con.close()
             print(f"  {counts}")
     return 0

@@ -16,16 +16,16 @@ import shutil
 import time
 from pathlib import Path
 
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 
 ROW_BYTES = 18  # per row of the filler table, as DuckDB stores it (measured)
 
 
 def make_writer_file(db: Path, size_mb: int) -> float:
     """A writer's file of about `size_mb` MB; return its actual size in MB."""
-    work = warehouse.writer_file(db)
+    work = store.writer_file(db)
     rows = size_mb * 1_000_000 // ROW_BYTES
-    with warehouse.connection(work) as con:
+    with store.connection(work) as con:
         con.execute(
             "CREATE TABLE filler AS SELECT i, md5(i::VARCHAR) AS a FROM range(?) t(i)", [rows]
         )
@@ -46,7 +46,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            warehouse.publish(db)
+            store.publish(db)
             times.append(time.perf_counter() - started)
         print(f"{mb:8.1f} MB: publish " + ", ".join(f"{t:.2f}" for t in times) + " s", flush=True)
         shutil.rmtree(folder)

@@ -18,11 +18,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsetl import pipeline
+from newsetl import batch
 from newsetl.parsing import parse_page
-from newsetl.source import files as pagefiles
+from newsetl.source import inventory, pagefiles
 from newsetl.source.decode import decode_bytes
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import ledger, store
 
 
 def main() -> None:
@@ -38,22 +38,22 @@ def main() -> None:
     for f in files:
         data = pagefiles.read_page_file(args.folder, f.os_path)
         sha = hashlib.sha256(data).hexdigest()
-        entries.append(pipeline.FileEntry(f.path, sha, len(data), f.os_path))
-    pipeline.warm_up()
+        entries.append(inventory.FileEntry(f.path, sha, len(data), f.os_path))
+    batch.warm_up()
     seconds: Counter[str] = Counter()
     size = 0
-    with tempfile.TemporaryDirectory() as tmp, warehouse.connection(Path(tmp) / "w.duckdb") as con:
-        warehouse.migrate(con)
+    with tempfile.TemporaryDirectory() as tmp, store.connection(Path(tmp) / "w.duckdb") as con:
+        store.migrate(con)
         for i in range(0, len(entries), args.batch):
-            result = pipeline.process_batch(args.folder, entries[i : i + args.batch], "profile")
+            result = batch.process_batch(args.folder, entries[i : i + args.batch], "profile")
             tick = time.perf_counter()
-            pipeline.load_batch(con, result, warehouse.folder_names(con, args.folder))
+            ledger.load_batch(con, result, store.folder_names(con, args.folder))
             seconds["load"] += time.perf_counter() - tick
             seconds.update(result.seconds)
             size += result.size_bytes
     mb = size / 1e6
     print(f"{len(entries)} files, {mb:.1f} MB")
-    for stage in pipeline.STAGES:
+    for stage in ledger.STAGES:
         if seconds[stage]:
             print(f"  {stage:13s} {seconds[stage]:8.2f} s {mb / seconds[stage]:8.2f} MB/s")
     total = sum(seconds.values())

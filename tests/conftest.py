@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 
 from newsetl.orchestration.runtime import configure_prefect
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 
 configure_prefect()
 # CI explores the same examples every time, so a red build always means a changed result;
@@ -25,7 +25,7 @@ SEEDS = REPO / "seeds"
 
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """The rows of one query on a warehouse file, opened read-only."""
-    with warehouse.connection(db, read_only=True) as con:
+    with store.connection(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
 
 

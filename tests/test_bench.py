@@ -6,9 +6,9 @@ import json
 
 from typer.testing import CliRunner
 
-from newsetl import pipeline
 from newsetl.cli.app import app
 from newsetl.devtools import bench
+from newsetl.warehouse import ledger
 
 
 def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_path):
@@ -29,7 +29,7 @@ def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_
     assert 0.9 < size["mb"] < 1.3
     assert size["status"] == "completed" and size["items"] > size["files"]
     assert size["extra"]["rerun_unchanged"] == size["files"]
-    assert set(size["stages"]) == set(pipeline.STAGES)
+    assert set(size["stages"]) == set(ledger.STAGES)
     for stage in ("decode_parse", "segment", "validate", "load", "checks", "report"):
         assert size["stages"][stage] > 0, stage
     assert size["peak_rss_mb"] > 50 and size["mb_per_s"] > 0

@@ -11,9 +11,8 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from newsetl import pipeline
 from newsetl.orchestration.ingest import ingest
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import ledger, store
 from tests.conftest import REPO, SEEDS, rows
 
 
@@ -65,14 +64,14 @@ def test_a_killed_run_is_marked_interrupted(prefect_server, tmp_path):
     proc = hold(
         f"""
         from pathlib import Path
-        from newsetl import pipeline
-        from newsetl.warehouse import store as warehouse
+        from newsetl.warehouse import ledger
+        from newsetl.warehouse import store
         from newsetl.warehouse.lock import writer_lock
         lock = writer_lock({str(db)!r})
         lock.__enter__()
-        with warehouse.connection({str(db)!r}) as con:
-            warehouse.migrate(con)
-            pipeline.start_run(con, "20200101T000000-killed01", Path({str(SEEDS)!r}))
+        with store.connection({str(db)!r}) as con:
+            store.migrate(con)
+            ledger.start_run(con, "20200101T000000-killed01", Path({str(SEEDS)!r}))
         """
     )
     kill(proc)  # after it started its run, while it held the writer lock
@@ -88,18 +87,18 @@ def test_a_killed_run_is_marked_interrupted(prefect_server, tmp_path):
 def test_a_failure_that_could_not_be_recorded_is_recorded_next_run(prefect_server, tmp_path):
     db = tmp_path / "wh" / "news.duckdb"
     db.parent.mkdir()
-    work = warehouse.writer_file(db)  # the file runs write
-    with warehouse.connection(work) as con:
-        warehouse.migrate(con)
-        pipeline.start_run(con, "20200101T000000-failed01", SEEDS)
+    work = store.writer_file(db)  # the file runs write
+    with store.connection(work) as con:
+        store.migrate(con)
+        ledger.start_run(con, "20200101T000000-failed01", SEEDS)
     # Another DuckDB client holds the writer's file for writing: the failure cannot be written.
     client = hold(f"import duckdb; con = duckdb.connect({str(work)!r})")
     try:
         counts = Counter(loaded=2)
-        recorded = pipeline.record_failure(work, "20200101T000000-failed01", counts, 3.0, "IOError")
+        recorded = ledger.record_failure(work, "20200101T000000-failed01", counts, 3.0, "IOError")
     finally:
         kill(client)
-    assert not recorded and pipeline.unrecorded_path(work).exists()
+    assert not recorded and ledger.unrecorded_path(work).exists()
     summary = run(SEEDS, db)
     assert summary["status"] == "completed"
     [(status, loaded, message)] = rows(
@@ -109,4 +108,4 @@ def test_a_failure_that_could_not_be_recorded_is_recorded_next_run(prefect_serve
     )
     assert (status, loaded) == ("failed", 2)
     assert message == f"IOError (recorded by run {summary['run_id']})"
-    assert not pipeline.unrecorded_path(work).exists()
+    assert not ledger.unrecorded_path(work).exists()

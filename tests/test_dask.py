@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from newsetl.orchestration.ingest import run_ingest
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 from tests.conftest import SEEDS
 
 RUN_COLUMNS = {"dim_source_file": "EXCLUDE (loaded_run, loaded_at)"}
@@ -20,7 +20,7 @@ def _data(db: Path) -> dict[str, list[tuple]]:
     try:
         return {
             t: con.execute(f"SELECT * {RUN_COLUMNS.get(t, '')} FROM {t} ORDER BY ALL").fetchall()
-            for t in warehouse.DATA_TABLES
+            for t in store.DATA_TABLES
         }
     finally:
         con.close()

@@ -7,8 +7,9 @@ import random
 import duckdb
 import numpy as np
 
-from newsetl.enrich import signatures as dedup
-from newsetl.warehouse import store as warehouse
+from newsetl.checks import duplicates
+from newsetl.enrich import signatures
+from newsetl.warehouse import store
 from tests.conftest import rows
 
 BASE = (
@@ -27,38 +28,38 @@ def _mutate(text: str, n: int, seed: int = 0) -> str:
 
 def test_signature_ignores_width_and_whitespace():
     folded = BASE.replace("，", ",").replace("。", "。 \n")
-    assert dedup.signature(folded) == dedup.signature(BASE)
-    assert len(dedup.signature(BASE)) == 4 * dedup.NUM_PERM
-    assert dedup.signature("太短的段落") is None
+    assert signatures.signature(folded) == signatures.signature(BASE)
+    assert len(signatures.signature(BASE)) == 4 * signatures.NUM_PERM
+    assert signatures.signature("太短的段落") is None
 
 
 def test_signature_estimate_tracks_jaccard():
     for n in (1, 3, 10):
         other = _mutate(BASE, n)
-        a, b = (np.frombuffer(s, dtype=np.uint32) for s in dedup.signatures([BASE, other]))
-        assert abs(float(np.mean(a == b)) - dedup.jaccard(BASE, other)) < 0.2
+        a, b = (np.frombuffer(s, dtype=np.uint32) for s in signatures.signatures([BASE, other]))
+        assert abs(float(np.mean(a == b)) - signatures.jaccard(BASE, other)) < 0.2
 
 
 def test_near_pairs_finds_close_copies_only():
     texts = [BASE, _mutate(BASE, 1), _mutate(BASE, 25, seed=3), BASE[::-1]]
     texts += [_mutate(BASE, 60, seed=s) for s in range(20)]
-    sigs = dedup.signatures(texts)
-    pairs = dedup.near_pairs(sigs, texts)
+    sigs = signatures.signatures(texts)
+    pairs = signatures.near_pairs(sigs, texts)
     assert [(p.a, p.b) for p in pairs] == [(0, 1)]
-    assert pairs[0].similarity >= dedup.NEAR_THRESHOLD
+    assert pairs[0].similarity >= signatures.NEAR_THRESHOLD
 
 
 def test_candidate_pairs_scale_without_all_pairs():
     rng = np.random.default_rng(0)
-    matrix = rng.integers(0, 2**32, size=(20_000, dedup.NUM_PERM), dtype=np.uint32)
+    matrix = rng.integers(0, 2**32, size=(20_000, signatures.NUM_PERM), dtype=np.uint32)
     matrix[123] = matrix[4567]
-    assert dedup.candidate_pairs(matrix).tolist() == [[123, 4567]]
+    assert signatures.candidate_pairs(matrix).tolist() == [[123, 4567]]
 
 
 def test_candidate_pairs_cap_each_bucket():
-    matrix = np.zeros((50, dedup.NUM_PERM), dtype=np.uint32)  # one bucket of 50 in every band
-    pairs = dedup.candidate_pairs(matrix).tolist()
-    window = dedup.MAX_CANDIDATES
+    matrix = np.zeros((50, signatures.NUM_PERM), dtype=np.uint32)  # one bucket of 50 in every band
+    pairs = signatures.candidate_pairs(matrix).tolist()
+    window = signatures.MAX_CANDIDATES
     assert pairs == [[i, j] for i in range(50) for j in range(i + 1, min(i + window, 49) + 1)]
 
 
@@ -88,21 +89,21 @@ def test_near_pairs_link_one_copy_of_each_exact_group():
     near = _mutate(BASE, 1)
     paras = [
         {"paragraph_id": f"p{i}", "file_id": f"f{i}", "article_id": f"a{i}", "text": text,
-         "norm_hash": dedup._sha1(text), "minhash": dedup.signature(text)}
+         "norm_hash": duplicates._sha1(text), "minhash": signatures.signature(text)}
         for i, text in enumerate([BASE, near, BASE, near, BASE])
     ]  # fmt: skip
-    rows = dedup._near_rows(_paragraph_tables(paras))
+    rows = duplicates._near_rows(_paragraph_tables(paras))
     assert [(r["paragraph_a"], r["paragraph_b"], r["scope"]) for r in rows] == [
         ("p0", "p1", "warehouse")
     ]
-    assert dedup._near_rows(_paragraph_tables(list(reversed(paras)))) == rows
+    assert duplicates._near_rows(_paragraph_tables(list(reversed(paras)))) == rows
 
 
 def test_repeated_spans():
     repeat = "这是一段很长的重复文字内容用来测试能否找到它"
     texts = ["开头" + repeat + "中间" + repeat + "结尾", BASE, "抓项目、抓项目" * 2, ""]
-    spans = dedup.repeated_spans(texts)
-    assert spans == [dedup.RepeatedSpan(0, 2, 2 + len(repeat) + 2, len(repeat))]
+    spans = signatures.repeated_spans(texts)
+    assert spans == [signatures.RepeatedSpan(0, 2, 2 + len(repeat) + 2, len(repeat))]
 
 
 def test_seed_duplicated_paragraph_is_one_group_of_three(seeded_warehouse):
@@ -129,11 +130,11 @@ def test_refresh_is_deterministic(seeded_warehouse, tmp_path):
     copy = tmp_path / "news.duckdb"
     copy.write_bytes(db.read_bytes())
     query = "SELECT * FROM {} ORDER BY ALL"
-    before = {t: rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES}
-    with warehouse.connection(copy) as con:
-        counts = dedup.refresh(con)
+    before = {t: rows(copy, query.format(t)) for t in duplicates.DUPLICATE_TABLES}
+    with store.connection(copy) as con:
+        counts = duplicates.refresh(con)
     assert counts.signed == 0  # the first refresh signed every long paragraph
-    assert {t: rows(copy, query.format(t)) for t in dedup.DUPLICATE_TABLES} == before
+    assert {t: rows(copy, query.format(t)) for t in duplicates.DUPLICATE_TABLES} == before
     unsigned = rows(
         copy, "SELECT count(*) FROM fact_paragraph WHERE minhash IS NULL AND n_chars >= 30"
     )
@@ -154,10 +155,10 @@ def test_reprint_on_another_page_joins_a_warehouse_group(tmp_path, seeds_copy, p
 
 def test_normal_map_places_each_normalised_character():
     """The page-to-normalised map, vectorised or (for expanding characters) not."""
-    from newsetl.textnorm import normalize_text
+    from newsetl.language.textnorm import normalize_text
 
     for raw in ("ＡＢ　本报讯 c\td", "ﬁle ½ 本报"):
-        norm, offsets = dedup._normal_map(raw)
+        norm, offsets = duplicates._normal_map(raw)
         assert norm == "".join(normalize_text(c) for c in raw)
         assert len(offsets) == len(norm)
         assert all(norm[i] in normalize_text(raw[o]) for i, o in enumerate(offsets.tolist()))

@@ -6,23 +6,23 @@ import duckdb
 import jieba.analyse
 
 from newsetl.enrich import keywords
-from newsetl.enrich import tokens as segment
+from newsetl.language import tokens
 from tests.conftest import SEEDS
 
 
 def test_user_dictionary_keeps_local_names_whole():
     text = "家住东环路街道东联北社区的刘和平说,焦庄村和光华路街道都在卫东区。"
-    tokens = segment.cut(text)
+    words = tokens.cut(text)
     for name in ("东环路街道", "东联北社区", "焦庄村", "光华路街道"):
-        assert name in tokens
-    assert segment.jieba_tokenizer().lcut(text) == tokens
+        assert name in words
+    assert tokens.jieba_tokenizer().lcut(text) == words
 
 
 def test_tfidf_equals_jiebas_extract_tags():
     text = (SEEDS / "000_ce01c7f7b77b431d.txt").read_text(encoding="utf-8")[:3000]
-    ours = keywords.tfidf(segment.cut(text), top_k=10)
+    ours = keywords.tfidf(tokens.cut(text), top_k=10)
     extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = segment.jieba_tokenizer()
+    extractor.tokenizer = tokens.jieba_tokenizer()
     theirs = extractor.extract_tags(text, topK=10, withWeight=True)
     assert [w for w, _ in ours] == [w for w, _ in theirs]
     for (_, a), (_, b) in zip(ours, theirs, strict=True):

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from newsetl.orchestration.ingest import ingest
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 from tests.conftest import count, rows
 from tests.test_decode import PAGE, TRADITIONAL
 
@@ -51,7 +51,7 @@ def test_rerun_changes_no_data_table(seeded_warehouse, tmp_path):
                 t: json.dumps(
                     con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall(), default=str
                 )
-                for t in warehouse.DATA_TABLES
+                for t in store.DATA_TABLES
             }
         finally:
             con.close()

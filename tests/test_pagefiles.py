@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from newsetl import pipeline
-from newsetl.source.files import UnreadablePage, list_pages, read_page_file
-from newsetl.warehouse import store as warehouse
+from newsetl import batch
+from newsetl.source import inventory
+from newsetl.source.pagefiles import UnreadablePage, list_pages, read_page_file
+from newsetl.warehouse import ledger, store
 from tests.conftest import SEEDS, rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,13 +118,13 @@ def test_reading_refuses_what_replaced_a_page_after_the_listing(tmp_path):
 def test_a_page_that_turns_into_a_fifo_after_the_scan_is_quarantined(seeds_copy, tmp_path):
     db = tmp_path / "news.duckdb"
     victim = seeds_copy / "001_adedccc03c8950b2.txt"
-    with warehouse.connection(db) as con:
-        warehouse.migrate(con)
-        plan = pipeline.scan(seeds_copy, con)
+    with store.connection(db) as con:
+        store.migrate(con)
+        plan = inventory.scan(seeds_copy, con)
         victim.unlink()
         os.mkfifo(victim)
-        result = pipeline.process_batch(seeds_copy, plan.to_load, "fifo-run")
-        pipeline.load_batch(con, result, plan.folders)
+        result = batch.process_batch(seeds_copy, plan.to_load, "fifo-run")
+        ledger.load_batch(con, result, plan.folders)
     assert result.counts()["loaded"] == 4
     assert rows(db, "SELECT path, stage, reason FROM quarantine") == [
         (victim.name, "read", f"{victim.name}: it is not a regular file")

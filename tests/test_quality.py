@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from newsetl.checks import suites as quality
+from newsetl.checks import suites
 
 TABLES = {
     "dim_source_file", "dim_date", "dim_person", "dim_entity", "fact_article", "fact_paragraph",
@@ -14,9 +14,9 @@ TABLES = {
 
 
 def test_one_suite_per_table_with_severities():
-    suites = quality.load_suites()
-    assert {s["table"] for s in suites} == TABLES
-    for s in suites:
+    loaded = suites.load_suites()
+    assert {s["table"] for s in loaded} == TABLES
+    for s in loaded:
         assert {e["severity"] for e in s["expectations"]} <= {"error", "warning"}
         assert any(e["severity"] == "error" for e in s["expectations"]), s["table"]
 
@@ -27,7 +27,7 @@ def checked(seeded_warehouse, tmp_path_factory):
     copy = tmp_path_factory.mktemp("checked") / "news.duckdb"
     copy.write_bytes(db.read_bytes())
     docs = copy.parent / "gx"
-    return copy, quality.run_checks(copy, "test-run", docs_dir=docs), docs
+    return copy, suites.run_checks(copy, "test-run", docs_dir=docs), docs
 
 
 def test_checks_find_the_seed_anomalies_as_warnings(checked):
@@ -70,12 +70,12 @@ def test_data_docs_are_built(checked):
 
 def test_error_failures_fail_the_run_unless_switched_off(checked, monkeypatch):
     _, summary, _ = checked
-    broken = quality.CheckSummary("x", [dict(summary.results[0], success=False, severity="error")])
+    broken = suites.CheckSummary("x", [dict(summary.results[0], success=False, severity="error")])
     assert broken.fail_on_error and len(broken.errors) == 1
-    monkeypatch.setenv(quality.FAIL_ON_ERROR_ENV, "0")
-    relaxed = quality.CheckSummary("x", broken.results)
+    monkeypatch.setenv(suites.FAIL_ON_ERROR_ENV, "0")
+    relaxed = suites.CheckSummary("x", broken.results)
     assert relaxed.errors == [] and len(relaxed.error_failures) == 1
-    warning = quality.CheckSummary("x", [dict(summary.results[0], success=False)])
+    warning = suites.CheckSummary("x", [dict(summary.results[0], success=False)])
     warning.results[0]["severity"] = "warning"
     assert warning.errors == []
 
@@ -87,9 +87,9 @@ def test_an_error_level_failure_marks_the_stored_run(seeded_warehouse, tmp_path)
     con = duckdb.connect(str(copy))
     con.execute("UPDATE dim_source_file SET n_chars = n_chars + 1 WHERE path LIKE '000%'")
     con.close()
-    summary = quality.run_checks(copy, "broken", fail_on_error=True)
+    summary = suites.run_checks(copy, "broken", fail_on_error=True)
     assert [r["description"] for r in summary.errors] == ["n_chars is the length of the raw text"]
-    relaxed = quality.run_checks(copy, "broken-again", fail_on_error=False)
+    relaxed = suites.run_checks(copy, "broken-again", fail_on_error=False)
     assert relaxed.errors == [] and len(relaxed.error_failures) == 1
 
 
@@ -102,8 +102,8 @@ def test_chunked_checks_sum_to_the_whole_table_results(seeded_warehouse, tmp_pat
     con = duckdb.connect(str(copy))  # three paragraphs loaded twice: their keys repeat
     con.execute("INSERT INTO fact_paragraph SELECT * FROM fact_paragraph USING SAMPLE 3 ROWS")
     con.close()
-    whole = quality.run_checks(copy, "whole", fail_on_error=False)
-    chunked = quality.run_checks(copy, "chunked", fail_on_error=False, chunk_rows=60)
+    whole = suites.run_checks(copy, "whole", fail_on_error=False)
+    chunked = suites.run_checks(copy, "chunked", fail_on_error=False, chunk_rows=60)
     fields = ("suite", "expectation", "column", "success", "element_count", "unexpected_count")
     assert [[r[f] for f in fields] for r in chunked.results] == [
         [r[f] for f in fields] for r in whole.results
@@ -116,7 +116,7 @@ def test_chunked_checks_sum_to_the_whole_table_results(seeded_warehouse, tmp_pat
 def test_chunks_never_split_a_key():
     con = duckdb.connect()
     result = con.execute("SELECT i // 7 AS k, i FROM range(1000) t(i) ORDER BY k, i")
-    frames = list(quality._chunks(result, 30, ["k"]))
+    frames = list(suites._chunks(result, 30, ["k"]))
     assert sum(map(len, frames)) == 1000
     assert all(len(f) <= 30 for f in frames)
     seen: set[int] = set()
@@ -124,4 +124,4 @@ def test_chunks_never_split_a_key():
         assert seen.isdisjoint(f["k"])
         seen.update(f["k"])
     empty = con.execute("SELECT 1 AS k WHERE false")
-    assert [len(f) for f in quality._chunks(empty, 30, ["k"])] == [0]
+    assert [len(f) for f in suites._chunks(empty, 30, ["k"])] == [0]

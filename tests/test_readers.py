@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from newsetl.orchestration.ingest import ingest
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 from newsetl.warehouse.lock import read_holder
 from tests.conftest import count
 
@@ -31,8 +31,8 @@ print(con.execute("SELECT count(*) FROM dim_source_file").fetchone()[0], flush=T
 # process ended before a checkpoint.
 WRITE_AND_DIE = """
 import os, sys
-from newsetl.warehouse import store as warehouse
-con = warehouse.connect(sys.argv[1])
+from newsetl.warehouse import store
+con = store.connect(sys.argv[1])
 con.execute("UPDATE etl_run SET message = 'from-the-log'")
 os._exit(0)
 """
@@ -130,14 +130,14 @@ def test_a_warehouse_from_before_publishing_is_the_writers_starting_point(
     shutil.copyfile(source, db)
     subprocess.run([sys.executable, "-c", WRITE_AND_DIE, str(db)], check=True, timeout=60)
     assert Path(f"{db}.wal").exists()
-    assert not warehouse.writer_file(db).exists()
+    assert not store.writer_file(db).exists()
     from tests.conftest import SEEDS
 
     summary = ingest(seeds=str(SEEDS), db=str(db), reports=str(tmp_path / "reports"))
     assert summary["counts"]["unchanged"] == 5  # the old file's pages, not a fresh warehouse
-    assert warehouse.writer_file(db).exists()
+    assert store.writer_file(db).exists()
     assert not Path(f"{db}.wal").exists()
-    assert stat.S_IMODE(db.stat().st_mode) == warehouse.PUBLISHED_MODE
+    assert stat.S_IMODE(db.stat().st_mode) == store.PUBLISHED_MODE
     assert count(db, "SELECT count(*) FROM etl_run WHERE message = 'from-the-log'") == 1
     assert count(db, "SELECT count(*) FROM fact_article") == 41
     assert count(db, f"SELECT count(*) FROM etl_run WHERE run_id = '{summary['run_id']}'") == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.report import html as report
+from newsetl.report import build
 
 SCRIPT = "<script>alert(1)</script>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -61,13 +61,13 @@ def test_report_bounds_what_it_lists(seeded_warehouse, tmp_path, monkeypatch):
     out = tmp_path / "reports"
     (out / "pages").mkdir(parents=True)
     (out / "pages" / "stale.html").write_text("an earlier report", encoding="utf-8")
-    monkeypatch.setattr(report, "ANOMALIES_PER_TYPE", 1)
-    monkeypatch.setattr(report, "PAGES_WRITTEN", 2)
-    data = report.gather(db)
+    monkeypatch.setattr(build, "ANOMALIES_PER_TYPE", 1)
+    monkeypatch.setattr(build, "PAGES_WRITTEN", 2)
+    data = build.gather(db)
     types = [t["type"] for t in data["by_type"]]
     assert sorted(a["type"] for a in data["anomalies"]) == sorted(types)
     assert data["totals"]["anomalies"] == sum(t["n"] for t in data["by_type"]) > len(types)
-    html = report.write_report(db, out, data).read_text(encoding="utf-8")
+    html = build.write_report(db, out, data).read_text(encoding="utf-8")
     written = sorted(p.stem for p in (out / "pages").glob("*.html"))
     assert written == sorted(data["written"]) and len(written) == 2
     linked = set(re.findall(r'href="pages/([^".]+)\.html', html))
@@ -76,7 +76,7 @@ def test_report_bounds_what_it_lists(seeded_warehouse, tmp_path, monkeypatch):
 
 
 def test_anchor_keeps_links_relative():
-    assert report.anchor("f0123456789abcdef:004") == "f0123456789abcdef-004"
+    assert build.anchor("f0123456789abcdef:004") == "f0123456789abcdef-004"
 
 
 @pytest.fixture(scope="module")

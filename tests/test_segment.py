@@ -7,7 +7,7 @@ from jieba.analyse import TFIDF, TextRank
 from jieba.posseg import pair
 
 from newsetl.enrich import keywords
-from newsetl.enrich import tokens as segment
+from newsetl.language import tokens
 from newsetl.parsing import parse_file
 from tests.conftest import SEEDS
 
@@ -32,38 +32,38 @@ class _Tagged:
 
 
 def test_tokens_equal_jieba_lcut_on_every_seed_paragraph(seed_items):
-    reference = segment.jieba_tokenizer()
+    reference = tokens.jieba_tokenizer()
     paragraphs = [p for item in seed_items for p in item]
     assert len(paragraphs) > 150
-    tokens = 0
+    counted = 0
     for text in paragraphs:
         expected = reference.lcut(text)
-        assert segment.cut(text) == expected, text[:40]
-        assert [w for w, _ in segment.tag(text)] == expected, text[:40]
-        tokens += len(expected)
-    assert tokens > 10_000
+        assert tokens.cut(text) == expected, text[:40]
+        assert [w for w, _ in tokens.tag(text)] == expected, text[:40]
+        counted += len(expected)
+    assert counted > 10_000
 
 
 def test_user_dictionary_words_stay_whole():
-    word = segment.user_words()[0].word
+    word = tokens.user_words()[0].word
     text = f"记者来到{word}采访"
-    assert word in segment.cut(text)
-    assert segment.cut(text) == segment.jieba_tokenizer().lcut(text)
+    assert word in tokens.cut(text)
+    assert tokens.cut(text) == tokens.jieba_tokenizer().lcut(text)
 
 
 def test_tfidf_equals_jieba_extract_tags(seed_items):
     extractor = TFIDF()
-    extractor.tokenizer = segment.jieba_tokenizer()
+    extractor.tokenizer = tokens.jieba_tokenizer()
     for paragraphs in seed_items:
         text = "".join(paragraphs)
         expected = extractor.extract_tags(text, topK=keywords.TOP_K, withWeight=True)
-        assert keywords.tfidf(segment.cut(text)) == expected, text[:40]
+        assert keywords.tfidf(tokens.cut(text)) == expected, text[:40]
 
 
 def test_textrank_equals_jieba_textrank_on_the_same_tags(seed_items):
     compared = exact = 0
     for paragraphs in seed_items:
-        tagged = [t for p in paragraphs for t in segment.tag(p)]
+        tagged = [t for p in paragraphs for t in tokens.tag(p)]
         ranker = TextRank()
         ranker.tokenizer = _Tagged(tagged)
         expected = ranker.textrank("", topK=None, withWeight=True)
@@ -93,16 +93,16 @@ def test_keywords_of_an_empty_text_are_empty():
 
 
 def test_entities_keep_names_with_a_surname():
-    found = segment.entities([("张伟", "nr"), ("伟大", "nr"), ("北京", "ns"), ("x", "ns")])
+    found = tokens.entities([("张伟", "nr"), ("伟大", "nr"), ("北京", "ns"), ("x", "ns")])
     assert found == {("张伟", "person"): 1, ("北京", "place"): 1}
 
 
 def test_keywords_of_a_batch_equal_each_article_ranked_alone(seed_items):
-    tagged = [[t for p in paragraphs for t in segment.tag(p)] for paragraphs in seed_items]
+    tagged = [[t for p in paragraphs for t in tokens.tag(p)] for paragraphs in seed_items]
     tagged.insert(3, [])
     tagged.insert(7, [("的", "uj")])
     alone = [keywords.textrank(t) for t in tagged]
     assert keywords.textrank_many(tagged) == alone
     assert sum(map(bool, alone)) > 30
-    tokens = [[w for w, _ in t] for t in tagged]
-    assert keywords.tfidf_many(tokens) == [keywords.tfidf(t) for t in tokens]
+    words = [[w for w, _ in t] for t in tagged]
+    assert keywords.tfidf_many(words) == [keywords.tfidf(t) for t in words]

@@ -14,9 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsetl import pipeline
+from newsetl import batch
 from newsetl.orchestration.ingest import ingest
-from newsetl.warehouse import store as warehouse
+from newsetl.source import inventory
+from newsetl.warehouse import ledger, store
 from tests.conftest import rows
 
 # Columns that say when and by which run a row was written, not what it holds.
@@ -28,7 +29,7 @@ def snapshot(db: Path, skip: dict[str, tuple[str, ...]] | None = None) -> dict[s
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for table in warehouse.DATA_TABLES:
+        for table in store.DATA_TABLES:
             cols = [
                 r[0]
                 for r in con.execute(f"DESCRIBE {table}").fetchall()
@@ -150,24 +151,24 @@ def test_a_body_printed_without_headline_loads_as_an_item(prefect_server, seeds_
 def test_schema_version_is_recorded(seeded_warehouse):
     db, _ = seeded_warehouse
     versions = [v for (v,) in rows(db, "SELECT version FROM schema_version ORDER BY 1")]
-    assert versions == [v for v, _, _ in warehouse.migrations()]
+    assert versions == [v for v, _, _ in store.migrations()]
 
 
 def test_migrating_an_older_warehouse_keeps_every_row(seeded_warehouse, tmp_path, monkeypatch):
     db, _ = seeded_warehouse
     older = tmp_path / "older.duckdb"
-    every = warehouse.migrations()
-    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 6])
-    with warehouse.connection(older) as con:
-        assert warehouse.migrate(con) == 5
+    every = store.migrations()
+    monkeypatch.setattr(store, "migrations", lambda: [m for m in every if m[0] < 6])
+    with store.connection(older) as con:
+        assert store.migrate(con) == 5
         con.execute(f"ATTACH '{db}' AS seeded (READ_ONLY)")
-        for table in warehouse.DATA_TABLES:
+        for table in store.DATA_TABLES:
             cols = ", ".join(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
             con.execute(f"INSERT INTO {table} SELECT {cols} FROM seeded.{table}")
         con.execute("DETACH seeded")
-    monkeypatch.setattr(warehouse, "migrations", lambda: every)
-    with warehouse.connection(older) as con:
-        assert warehouse.migrate(con) == every[-1][0]
+    monkeypatch.setattr(store, "migrations", lambda: every)
+    with store.connection(older) as con:
+        assert store.migrate(con) == every[-1][0]
         keyed = con.execute(
             "SELECT DISTINCT table_name FROM duckdb_constraints()"
             " WHERE constraint_type = 'PRIMARY KEY'"
@@ -200,20 +201,20 @@ def test_duckdb_cli_opens_the_warehouse(seeded_warehouse, tmp_path):
     assert version.stdout.startswith("v1.")
 
 
-def _load_directly(folder: Path, db: Path) -> pipeline.BatchResult:
+def _load_directly(folder: Path, db: Path) -> batch.BatchResult:
     """Scan, process as one batch and load a folder without Prefect; return the batch."""
-    with warehouse.connection(db) as con:
-        warehouse.migrate(con)
-        plan = pipeline.scan(folder, con)
-        result = pipeline.process_batch(folder, plan.to_load, "chunks")
-        pipeline.load_batch(con, result, plan.folders)
+    with store.connection(db) as con:
+        store.migrate(con)
+        plan = inventory.scan(folder, con)
+        result = batch.process_batch(folder, plan.to_load, "chunks")
+        ledger.load_batch(con, result, plan.folders)
     return result
 
 
 def test_a_batch_processed_a_file_at_a_time_loads_the_same_rows(seeds_copy, tmp_path, monkeypatch):
     (seeds_copy / "broken.txt").write_bytes(bytes(range(256)) * 40)
     whole = _load_directly(seeds_copy, tmp_path / "whole.duckdb")
-    monkeypatch.setattr(pipeline, "CHUNK_FILES", 1)
+    monkeypatch.setattr(batch, "CHUNK_FILES", 1)
     chunked = _load_directly(seeds_copy, tmp_path / "chunked.duckdb")
     assert chunked.counts() == whole.counts()
     assert chunked.counts()["quarantined"] == 1
@@ -223,19 +224,21 @@ def test_a_batch_processed_a_file_at_a_time_loads_the_same_rows(seeds_copy, tmp_
 LOADER = """
 import sys
 from pathlib import Path
-from newsetl import pipeline
-from newsetl.warehouse import store as warehouse
+from newsetl import batch
+from newsetl.source import inventory
+from newsetl.warehouse import ledger
+from newsetl.warehouse import store
 folder, db = Path(sys.argv[1]), Path(sys.argv[2])
-con = warehouse.connect(db)
-warehouse.migrate(con)
-plan = pipeline.scan(folder, con)
+con = store.connect(db)
+store.migrate(con)
+plan = inventory.scan(folder, con)
 con.close()
 todo = plan.to_load
 for i in range(0, len(todo), 10):
-    result = pipeline.process_batch(folder, todo[i : i + 10], "killed-run")
-    con = warehouse.connect(db)
+    result = batch.process_batch(folder, todo[i : i + 10], "killed-run")
+    con = store.connect(db)
     print("loading", i, flush=True)
-    pipeline.load_batch(con, result, plan.folders)
+    ledger.load_batch(con, result, plan.folders)
     con.close()
     print("loaded", i, flush=True)
 """

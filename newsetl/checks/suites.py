@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -276,7 +276,7 @@ def run_checks(
     summary = CheckSummary(dq_run_id=f"{run_id}:dq")
     if fail_on_error is not None:
         summary.fail_on_error = fail_on_error
-    con = warehouse.connect(db_path)
+    con = store.connect(db_path)
     try:
         for spec in load_suites():
             n_rows = con.execute(f"SELECT count(*) FROM ({spec['query']})").fetchone()[0]
@@ -298,7 +298,7 @@ def run_checks(
 
 def _store(con, run_id: str, summary: CheckSummary) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with warehouse.transaction(con):
+    with store.transaction(con):
         _insert_results(con, run_id, summary, now)
 
 

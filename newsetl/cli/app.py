@@ -10,17 +10,25 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from newsetl.source.files import DEFAULT_PATTERN
-
-if TYPE_CHECKING:
-    from newsetl.orchestration.runtime import LocalAPI
-
-DEFAULT_DB = Path("warehouse/news.duckdb")
+from newsetl.cli.bench import bench
+from newsetl.cli.ops import serve, watch
+from newsetl.cli.options import (
+    DEFAULT_DB,
+    DEFAULT_PATTERN,
+    AllowRemovalOpt,
+    DbOpt,
+    OutOpt,
+    PatternOpt,
+    SeedsOpt,
+    console,
+    fail,
+    wait_for_local_api,
+)
 
 
 def main() -> None:
@@ -56,29 +64,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
-
-SeedsOpt = Annotated[Path, typer.Option("--seeds", help="Folder of page files to ingest.")]
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")]
-PatternOpt = Annotated[
-    str,
-    typer.Option(
-        "--pattern",
-        help="Names of the page files in the folder (any case; hidden, partial and backup "
-        "names are never read).",
-    ),
-]
-AllowRemovalOpt = Annotated[
-    bool,
-    typer.Option(
-        "--allow-removal",
-        help="Mark the folder's vanished pages removed even when the folder is missing or "
-        "empty, or more than half of its pages are gone (otherwise none are).",
-    ),
-]
-
-
 # `newsetl query`: the statement would write or reach outside the warehouse (EX_NOPERM).
 QUERY_REFUSED = 77
 
@@ -87,12 +72,6 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one clear sentence (on one line, however long) and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -157,17 +136,6 @@ def run(
     print_summary(summary, time.monotonic() - started)
     if summary["status"] != "completed":
         raise fail(f"Data-quality errors: {summary['checks']['errors']} error-level checks failed.")
-
-
-def wait_for_local_api(api: LocalAPI) -> None:
-    """Wait for the local Prefect API started with the command, or exit with why it failed."""
-    with console.status(
-        "Starting Prefect's local API (set PREFECT_API_URL to use a running server instead)…"
-    ):
-        try:
-            api.wait()
-        except (TimeoutError, RuntimeError) as exc:
-            raise fail(str(exc)) from None
 
 
 def print_summary(summary: dict, wall: float) -> None:
@@ -240,18 +208,18 @@ def query(
     """
     import duckdb
 
-    from newsetl.cli import output as query_output
-    from newsetl.warehouse import store as warehouse
+    from newsetl.cli import output
+    from newsetl.warehouse import store
 
     write = {
-        Format.csv: query_output.write_csv,
-        Format.json: query_output.write_json,
-        Format.table: query_output.write_table,
+        Format.csv: output.write_csv,
+        Format.json: output.write_json,
+        Format.table: output.write_table,
     }[format]
     try:
-        with warehouse.reader(db) as con:
+        with store.reader(db) as con:
             rows = write(con.execute(sql), sys.stdout)
-    except warehouse.WarehouseError as exc:
+    except store.WarehouseError as exc:
         raise fail(str(exc)) from None
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
@@ -279,21 +247,17 @@ def _refused(exc: Exception, message: str) -> bool:
 @app.command()
 def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
     """Write the HTML data-quality report from the warehouse."""
-    from newsetl.report import html as report_mod
-    from newsetl.warehouse import store as warehouse
+    from newsetl.report import build
+    from newsetl.warehouse import store
 
     try:
-        path = report_mod.write_report(db, out)
-    except warehouse.WarehouseError as exc:
+        path = build.write_report(db, out)
+    except store.WarehouseError as exc:
         raise fail(str(exc)) from None
     console.print(f"Report written to {path}")
 
 
 # Commands kept in their own modules are registered below.
-from newsetl.cli.ops import serve, watch  # noqa: E402
-
 app.command()(serve)
 app.command()(watch)
-from newsetl.cli.bench import bench  # noqa: E402
-
 app.command()(bench)

@@ -42,7 +42,7 @@ def bench(
 
     Each size is measured in a process of its own, as a run of that corpus would be.
     """
-    from newsetl.cli.app import console, fail, wait_for_local_api
+    from newsetl.cli.options import console, fail, wait_for_local_api
     from newsetl.orchestration.runtime import start_prefect
 
     try:
@@ -57,7 +57,7 @@ def bench(
         raise fail(str(exc)) from None
     if api:
         wait_for_local_api(api)
-    from newsetl.devtools import bench as b
+    from newsetl.devtools import bench
 
     options = {
         "batch_size": batch_size,
@@ -75,7 +75,7 @@ def bench(
                 raise fail(str(exc)) from None
         print_result(results[-1])
     work.mkdir(parents=True, exist_ok=True)
-    b.save(results, work / "results.json")
+    bench.save(results, work / "results.json")
     console.print(f"Results written to {work / 'results.json'}")
 
 

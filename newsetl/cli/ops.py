@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from newsetl.cli.app import (
+from newsetl.cli.options import (
     DEFAULT_DB,
     DEFAULT_PATTERN,
     AllowRemovalOpt,
@@ -23,7 +23,7 @@ from newsetl.cli.app import (
     fail,
     wait_for_local_api,
 )
-from newsetl.source.files import printable
+from newsetl.source.pagefiles import printable
 
 
 def serve(
@@ -42,16 +42,14 @@ def serve(
         )
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "newsetl")
     with console.status("Loading Prefect…"):
-        from prefect import serve as prefect_serve
-
-        from newsetl.orchestration.deployments import runner_deployments
+        from newsetl.orchestration.deployments import runner_deployments, serve_deployments
 
         deployments = runner_deployments(seeds, db, out, pattern)
     console.print(
         f"Serving {', '.join(d.name for d in deployments)} for {seeds} → {db} "
         "(one run at a time; Ctrl-C stops)."
     )
-    prefect_serve(*deployments, limit=1)
+    serve_deployments(deployments)
 
 
 def watch(
@@ -122,11 +120,11 @@ def watch(
     inbox = Inbox(seeds.resolve(), settle_seconds=settle, pattern=pattern)
     console.print(f"Watching {seeds} (a file is ingested {settle:g} s after its last change).")
     started = time.monotonic()
-    from prefect.exceptions import TerminationSignal
+    from newsetl.orchestration.runtime import stop_signals
 
     try:
         batches = watch_inbox(inbox, ingest_batch, stop=stop, once=once)
-    except (KeyboardInterrupt, TerminationSignal):  # TerminationSignal: SIGTERM during a run
+    except stop_signals():
         batches = None
     finally:
         timer.cancel()

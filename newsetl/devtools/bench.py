@@ -157,7 +157,7 @@ def run_size(
 
 def machine() -> dict[str, str]:
     """The machine and library versions a benchmark ran on."""
-    from newsetl.pipeline import library_versions
+    from newsetl.warehouse.ledger import library_versions
 
     cpu = platform.processor() or platform.machine()
     try:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsetl.language.textnorm import normalize_text
 from newsetl.model import ANOMALY_TYPES, Item, Page
 from newsetl.parsing import parse_file
-from newsetl.textnorm import normalize_text
 
 FIELDS = (
     "headline_lines",

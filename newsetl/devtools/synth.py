@@ -23,9 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from newsetl.parsing import parse_file
-from newsetl.parsing import patterns as P
-from newsetl.textnorm import normalize_text
+from newsetl.language.textnorm import normalize_text
+from newsetl.parsing import parse_file, patterns
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -117,16 +116,18 @@ def load_pool(seeds_dir: str | Path = SEEDS, gold_path: str | Path = GOLD) -> li
             item = next(
                 (it for it in page.items if normalize_text(it.body).startswith(first)), None
             )
-            if item is None or not P.ends_sentence(g["body_last"]):
+            if item is None or not patterns.ends_sentence(g["body_last"]):
                 continue
             if g["kind"] == "photo" and not g["photographers"]:
                 continue
             paragraphs = [p.text for p in item.paragraphs]
-            printed = [c for c in item.captions if not P.PLACEHOLDER.match(c) and ":" not in c[:4]]
+            printed = [
+                c for c in item.captions if not patterns.PLACEHOLDER.match(c) and ":" not in c[:4]
+            ]
             caption = None
             if g["kind"] == "article" and g["dateline"] and g["photographers"] and printed:
-                caption = P.TRAILING_CREDIT.sub("", printed[0]).rstrip() or None
-            snippets = [(a, P.DATELINE.sub("", a["snippet"])) for a in seed_flags]
+                caption = patterns.TRAILING_CREDIT.sub("", printed[0]).rstrip() or None
+            snippets = [(a, patterns.DATELINE.sub("", a["snippet"])) for a in seed_flags]
             carried = [
                 {"type": a["type"], "snippet": snippet, "count": a.get("count", 1)}
                 for a, snippet in snippets
@@ -221,7 +222,7 @@ def _drop_quote(para: Para) -> bool:
     """Drop the first opening quotation mark of a paragraph whose quotes pair up."""
     t = para.text
     i = t.find("“")
-    if i < 0 or not P.quotes_balanced(t) or _kept(para, 0, 16) or _kept(para, i, i + 1):
+    if i < 0 or not patterns.quotes_balanced(t) or _kept(para, 0, 16) or _kept(para, i, i + 1):
         return False
     para.text = t[:i] + t[i + 1 :]
     _shift(para, i, -1)
@@ -266,7 +267,7 @@ def _break_point(rng: random.Random, para: Para) -> int | None:
     for _ in range(40):
         i = rng.randrange(6, len(text) - 6)
         if (
-            not P.ends_sentence(text[i - 6 : i])
+            not patterns.ends_sentence(text[i - 6 : i])
             and text[i] not in "，,、；;：:”’』」)）"
             and text[i - 1] not in "“『(（"
             and not _kept(para, i - 8, i + 8)
@@ -371,7 +372,7 @@ def print_item(rng: random.Random, item: PoolItem, style: Style) -> Printed:
         body.append(Block("closing", [closing, ""]))
     if item.kind == "photo":
         credit = _credit(rng, item.people["photographers"])
-        if same_line and P.ends_sentence(body[-1].lines[0]):
+        if same_line and patterns.ends_sentence(body[-1].lines[0]):
             body[-1].lines[0] = body[-1].lines[0].rstrip() + " " + credit
         else:
             body.append(Block("credit", [credit, ""]))

@@ -10,12 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from newsetl.enrich import keywords
-from newsetl.enrich import signatures as dedup
-from newsetl.enrich import tokens as segment
+from newsetl.enrich import keywords, signatures
+from newsetl.language import tokens
+from newsetl.language.textnorm import text_hash
 from newsetl.model import Page
 from newsetl.tables import keys
-from newsetl.textnorm import text_hash
 
 ROLES = {
     "reporters": "reporter",
@@ -57,7 +56,9 @@ class Batch:
     def sign_paragraphs(self) -> None:
         """Give every paragraph row its MinHash signature (for the near-duplicate search)."""
         unsigned = [r for r in self.rows["fact_paragraph"] if "minhash" not in r]
-        for row, sig in zip(unsigned, dedup.signatures([r["text"] for r in unsigned]), strict=True):
+        for row, sig in zip(
+            unsigned, signatures.signatures([r["text"] for r in unsigned]), strict=True
+        ):
             row["minhash"] = sig
 
     def rank_keywords(self) -> None:
@@ -126,11 +127,11 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
         tagged_all: list[tuple[str, str]] = []
         for seq, para in enumerate(item.paragraphs, start=1):
             started = time.perf_counter()
-            tagged = segment.tag(para.text)
+            tagged = tokens.tag(para.text)
             segmenting += time.perf_counter() - started
-            tokens = [w for w, _ in tagged]
+            words = [w for w, _ in tagged]
             tagged_all.extend(tagged)
-            tokens_total += len(tokens)
+            tokens_total += len(words)
             spans = para.spans or [(item.start, item.start)]
             batch.add(
                 "fact_paragraph",
@@ -142,8 +143,8 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                     "text": para.text,
                     "n_chars": len(para.text),
                     "norm_hash": text_hash(para.text),
-                    "tokens": tokens,
-                    "n_tokens": len(tokens),
+                    "tokens": words,
+                    "n_tokens": len(words),
                     "start_offset": spans[0][0],
                     "end_offset": spans[-1][1],
                     "page_chars": len(page.text),
@@ -209,7 +210,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                     "bridge_article_person", {"article_id": aid, "person_id": pid, "role": role}
                 )
         started = time.perf_counter()
-        names = segment.entities(tagged_all)
+        names = tokens.entities(tagged_all)
         batch.unranked.append((aid, tagged_all))
         segmenting += time.perf_counter() - started
         for (name, etype), mentions in sorted(names.items()):

@@ -8,10 +8,9 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from newsetl.checks import suites as quality
-from newsetl.enrich import signatures as dedup
-from newsetl.report import html as report
-from newsetl.warehouse import store as warehouse
+from newsetl.checks import duplicates, suites
+from newsetl.report import build
+from newsetl.warehouse import store
 
 SUMMARY_KEY = "newsetl-dq-summary"
 ANOMALIES_KEY = "newsetl-anomalies"
@@ -21,18 +20,18 @@ ARTIFACT_ROWS = 500  # anomalies listed in the table artifact (of those the repo
 @task(cache_policy=NO_CACHE, timeout_seconds=1800)
 def check_warehouse(
     db: Path, run_id: str, docs_dir: Path | None = None, fail_on_error: bool | None = None
-) -> quality.CheckSummary:
+) -> suites.CheckSummary:
     """Recompute the duplicate tables, then run the suites (and build Data Docs in docs_dir)."""
-    with warehouse.connection(db) as con:
-        dedup.refresh(con)
-    return quality.run_checks(db, run_id, docs_dir=docs_dir, fail_on_error=fail_on_error)
+    with store.connection(db) as con:
+        duplicates.refresh(con)
+    return suites.run_checks(db, run_id, docs_dir=docs_dir, fail_on_error=fail_on_error)
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=600)
 def write_report(db: Path, out_dir: Path, run_id: str | None = None) -> Path:
     """Write the HTML data-quality report and publish its summary as Prefect artifacts."""
-    data = report.gather(db)
-    path = report.write_report(db, out_dir, data)
+    data = build.gather(db)
+    path = build.write_report(db, out_dir, data)
     run_id = run_id or (data["runs"][0]["run_id"] if data["runs"] else "none")
     publish_artifacts(data, run_id, path)
     return path
@@ -42,7 +41,7 @@ def publish_artifacts(data: dict, run_id: str, path: Path) -> None:
     """A markdown summary and a table of anomalies, visible in the Prefect UI."""
     create_markdown_artifact(
         key=SUMMARY_KEY,
-        markdown=report.markdown_summary(data, run_id, path),
+        markdown=build.markdown_summary(data, run_id, path),
         description=f"newsetl data quality, run {run_id}",
     )
     rows = [
@@ -66,7 +65,7 @@ def publish_artifacts(data: dict, run_id: str, path: Path) -> None:
 
 def check_and_report(
     db: Path, run_id: str, out_dir: Path, fail_on_error: bool | None = None
-) -> tuple[quality.CheckSummary, Path]:
+) -> tuple[suites.CheckSummary, Path]:
     """The whole data-quality stage of a run: Data Docs go to `out_dir/gx`."""
     checks = check_warehouse(db, run_id, Path(out_dir) / "gx", fail_on_error)
     return checks, write_report(db, out_dir, run_id)

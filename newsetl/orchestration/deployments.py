@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsetl.source.files import DEFAULT_PATTERN
+from newsetl.source.pagefiles import DEFAULT_PATTERN
 
 WORK_POOL = "newsetl"
 DEFAULT_PARAMETERS = {
@@ -97,3 +97,10 @@ def runner_deployments(
             )
         )
     return out
+
+
+def serve_deployments(deployments: list[Any]) -> None:
+    """Serve the deployments from this process, one run at a time, until stopped."""
+    from prefect import serve
+
+    serve(*deployments, limit=1)

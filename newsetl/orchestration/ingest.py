@@ -15,8 +15,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 
-from newsetl import pipeline
-from newsetl.checks import suites as quality
+from newsetl import batch
+from newsetl.checks import standing, suites
 from newsetl.orchestration.artifacts import check_warehouse, write_report
 from newsetl.orchestration.tasks import (
     finish_folder,
@@ -26,9 +26,9 @@ from newsetl.orchestration.tasks import (
     scan_folder,
     worker_pool,
 )
-from newsetl.report import html as report
-from newsetl.source import files as pagefiles
-from newsetl.warehouse import store as warehouse
+from newsetl.report import build
+from newsetl.source import inventory, pagefiles
+from newsetl.warehouse import ledger, store
 from newsetl.warehouse.lock import writer_lock
 
 DEFAULT_BATCH_SIZE = 200
@@ -62,7 +62,7 @@ def prefetch(
         return
 
     def load() -> None:
-        pipeline.warm_up()
+        batch.warm_up()
         import great_expectations  # noqa: F401
 
     _prefetched = threading.Thread(target=load, name="newsetl-prefetch", daemon=True)
@@ -93,7 +93,7 @@ def ingest(
     empty or missing, or more than half of its current pages are gone, none are, and the
     summary says why (`removal_held`), unless `allow_removal`.
 
-    Only the folder's page files (names matching `pattern`; see `newsetl.source.files`) are
+    Only the folder's page files (names matching `pattern`; see `newsetl.source.pagefiles`) are
     read; every other entry is counted as skipped and logged once.
 
     `workers` batches are processed at once (default: one per core); with `local_pool` they
@@ -110,15 +110,15 @@ def ingest(
     # The run writes the writer's own file and publishes it at `db` when it ends.
     with (
         writer_lock(public, wait_seconds=LOCK_WAIT_SECONDS),
-        warehouse.writing(public, logger) as db_path,
+        store.writing(public, logger) as db_path,
     ):
         tick = time.perf_counter()
         plan = scan_folder(folder, db_path, pattern, allow_removal)
         stages["scan"] = time.perf_counter() - tick
-        run_id = pipeline.new_run_id()
-        with warehouse.connection(db_path) as con:
-            settled = pipeline.settle_dead_runs(con, db_path, run_id)
-            pipeline.start_run(con, run_id, folder)
+        run_id = ledger.new_run_id()
+        with store.connection(db_path) as con:
+            settled = ledger.settle_dead_runs(con, db_path, run_id)
+            ledger.start_run(con, run_id, folder)
         if settled:
             logger.warning("Recorded the end of %d earlier runs that ended unrecorded.", settled)
         counts: Counter[str] = Counter(
@@ -146,7 +146,7 @@ def ingest(
             changed = frozenset(e.path for e in plan.changed)
             pool_size = workers if local_pool and len(batches) > 1 else 1
             with worker_pool(pool_size), held_warehouse(db_path):
-                in_flight: deque[PrefectFuture[pipeline.BatchResult]] = deque()
+                in_flight: deque[PrefectFuture[batch.BatchResult]] = deque()
                 for batch in batches:
                     in_flight.append(process_files.submit(folder, batch, run_id, changed))
                     if len(in_flight) > workers:
@@ -161,33 +161,33 @@ def ingest(
                 checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
                 report_path: Path | None = out_dir / "index.html"
                 checks_stood = not checks.dq_run_id.startswith(run_id)  # nothing changed
-                if checks_stood and report.stands(db_path, out_dir):
+                if checks_stood and build.stands(db_path, out_dir):
                     logger.info("Nothing changed: the report %s stands.", report_path)
                 else:
                     tick = time.perf_counter()
                     report_path = write_report(db_path, out_dir, run_id)
                     stages["report"] = time.perf_counter() - tick
             else:
-                checks, report_path = quality.CheckSummary(f"{run_id}:unchecked"), None
+                checks, report_path = suites.CheckSummary(f"{run_id}:unchecked"), None
         except BaseException as exc:
             message = f"{type(exc).__name__}: {exc}"
             seconds = time.monotonic() - started
-            if not pipeline.record_failure(db_path, run_id, counts, seconds, message):
+            if not ledger.record_failure(db_path, run_id, counts, seconds, message):
                 logger.warning("Could not record the failure in %s: the next run will.", db_path)
             raise
         seconds = time.monotonic() - started
         status = "failed" if checks.errors else "completed"
-        with warehouse.connection(db_path) as con:
+        with store.connection(db_path) as con:
             message = checks.message if quality_stage else "not checked: the next run checks"
             if plan.hold_reason:
                 message += f"; {plan.hold_reason}"
-            pipeline.finish_run(con, run_id, status, counts, seconds, message)
+            ledger.finish_run(con, run_id, status, counts, seconds, message)
     return {
         "run_id": run_id,
         "status": status,
         "counts": dict(counts),
         "seconds": seconds,
-        "stages": {s: round(stages[s], 3) for s in pipeline.STAGES},
+        "stages": {s: round(stages[s], 3) for s in ledger.STAGES},
         "bytes": counts["bytes"],
         "report": str(report_path) if report_path else None,
         "checks": checks.as_dict(),
@@ -198,8 +198,8 @@ def ingest(
 
 def _load_next(
     db: Path,
-    plan: pipeline.ScanPlan,
-    in_flight: deque[PrefectFuture[pipeline.BatchResult]],
+    plan: inventory.ScanPlan,
+    in_flight: deque[PrefectFuture[batch.BatchResult]],
     counts: Counter[str],
     stages: Counter[str],
     rejected: list[dict],
@@ -231,11 +231,11 @@ def _check(
     counts: Counter[str],
     stages: Counter[str],
     fail_on_error: bool | None,
-) -> quality.CheckSummary:
+) -> suites.CheckSummary:
     """Check the warehouse after a run that changed it; otherwise the last check stands."""
     if not (counts["loaded"] or counts["changed"] or counts["quarantined"] or counts["removed"]):
-        with warehouse.connection(db) as con:
-            last = pipeline.standing_checks(con, run_id)
+        with store.connection(db) as con:
+            last = standing.standing_checks(con, run_id)
         if last is not None:
             if fail_on_error is not None:
                 last.fail_on_error = fail_on_error

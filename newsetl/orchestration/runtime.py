@@ -50,10 +50,12 @@ def quiet_expected_tracebacks(expected: tuple[type[BaseException], ...]) -> None
             handler.addFilter(OneLineErrors(expected))
 
 
-def return_free_memory() -> None:
-    """Hand the memory Python has freed back to the system (glibc keeps it otherwise)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+def stop_signals() -> tuple[type[BaseException], ...]:
+    """What a Ctrl-C or a termination signal raises in a process running flows (Prefect
+    raises its TerminationSignal on SIGTERM during a run)."""
+    from prefect.exceptions import TerminationSignal
+
+    return (KeyboardInterrupt, TerminationSignal)
 
 
 def configure_prefect() -> bool:

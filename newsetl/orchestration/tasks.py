@@ -18,8 +18,9 @@ import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from newsetl import pipeline
-from newsetl.warehouse import store as warehouse
+from newsetl import batch
+from newsetl.source import inventory
+from newsetl.warehouse import ledger, store
 
 # Every checkpoint rewrites the tables' last, partly filled row groups (about 3 s for
 # fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
@@ -34,7 +35,7 @@ _writer: duckdb.DuckDBPyConnection | None = None
 def held_warehouse(db: Path) -> Iterator[None]:
     """Keep one connection open for the loads of a run (closed, so checkpointed, on exit)."""
     global _writer
-    con = warehouse.connect(db)
+    con = store.connect(db)
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
     _writer = con
     try:
@@ -50,7 +51,7 @@ def _connection(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if _writer is not None:
         yield _writer
         return
-    with warehouse.connection(db) as con:
+    with store.connection(db) as con:
         yield con
 
 
@@ -63,7 +64,7 @@ def worker_pool(workers: int) -> Iterator[None]:
         return
     # spawn, not fork: the flow's process runs threads and holds the warehouse lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=pipeline.warm_up) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=batch.warm_up) as pool:
         _pool = pool
         try:
             yield
@@ -72,12 +73,12 @@ def worker_pool(workers: int) -> Iterator[None]:
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=600)
-def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> pipeline.ScanPlan:
+def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> inventory.ScanPlan:
     """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
-    con = warehouse.connect(db)
+    con = store.connect(db)
     try:
-        warehouse.migrate(con)
-        return pipeline.scan(folder, con, pattern, allow_removal)
+        store.migrate(con)
+        return inventory.scan(folder, con, pattern, allow_removal)
     finally:
         con.close()
 
@@ -85,24 +86,24 @@ def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> pi
 # No timeout: the flow submits this task to a thread, where Prefect cannot enforce one.
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def process_files(
-    folder: Path, entries: list[pipeline.FileEntry], run_id: str, changed: frozenset[str]
-) -> pipeline.BatchResult:
+    folder: Path, entries: list[inventory.FileEntry], run_id: str, changed: frozenset[str]
+) -> batch.BatchResult:
     """Decode, parse, segment and validate one batch of files (in a worker process if any)."""
     if _pool is None:
-        return pipeline.process_batch(folder, entries, run_id, changed)
-    return _pool.submit(pipeline.process_batch, folder, entries, run_id, changed).result()
+        return batch.process_batch(folder, entries, run_id, changed)
+    return _pool.submit(batch.process_batch, folder, entries, run_id, changed).result()
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=1800)
-def load(db: Path, result: pipeline.BatchResult, folders: list[str]) -> None:
+def load(db: Path, result: batch.BatchResult, folders: list[str]) -> None:
     """Load one processed batch of the folder in one transaction."""
     with _connection(db) as con:
-        pipeline.load_batch(con, result, folders)
+        ledger.load_batch(con, result, folders)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4])
-def finish_folder(db: Path, run_id: str, plan: pipeline.ScanPlan) -> None:
+def finish_folder(db: Path, run_id: str, plan: inventory.ScanPlan) -> None:
     """Flag and record the files that left the folder."""
     with _connection(db) as con:
-        warehouse.mark_removed(con, plan.removed, plan.folders)
-        pipeline.record_removed(con, run_id, plan)
+        store.mark_removed(con, plan.removed, plan.folders)
+        ledger.record_removed(con, run_id, plan.removed)

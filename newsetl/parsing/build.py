@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsetl.model import Anomaly, Item, Paragraph
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.bylines import credit_names, people
 from newsetl.parsing.dates import resolve
 from newsetl.parsing.flags import paragraph_flags
@@ -53,7 +53,9 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
             )
     last_text = paras[-1].text if paras else ""
     ends_open = bool(paras) and not (
-        P.ends_sentence(last_text) or P.DATE_ONLY.match(last_text) or P.table_row(last_text)
+        patterns.ends_sentence(last_text)
+        or patterns.DATE_ONLY.match(last_text)
+        or patterns.table_row(last_text)
     )  # a notice ends signed and dated, a table with a row
     first = paras[0].spans[0] if paras else None
     last = paras[-1].spans[-1] if paras else None

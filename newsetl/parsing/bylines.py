@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 
-_ROLE = re.compile(P.ROLE)
-_CREDIT_END = re.compile(rf"[\s/／]*{P.CREDIT_END}$")
+_ROLE = re.compile(patterns.ROLE)
+_CREDIT_END = re.compile(rf"[\s/／]*{patterns.CREDIT_END}$")
 _SEP = re.compile(r"[\s、，,/]+")
-_VALID = re.compile(rf"^{P.NAME}$")
+_VALID = re.compile(rf"^{patterns.NAME}$")
 _WORK = re.compile(r"(?<![文图][/／])(文|图片|图|摄影)[/／](?![文图])")
 _WORK_FIELD = {
     "文": "reporters",
@@ -68,7 +68,7 @@ def people(text: str) -> dict[str, list[str]]:
     A work prefix (`文/`, `图/`, `摄影/`) says what its person did, before a role too
     (`图/本报记者 B` is a photographer).
     """
-    text = text.strip("()（）" + P.BLANKS + P.BYLINE_MARK)
+    text = text.strip("()（）" + patterns.BLANKS + patterns.BYLINE_MARK)
     out: dict[str, list[str]] = {f: [] for f in set(_ROLE_FIELD.values())}
     work = list(_WORK.finditer(text))
     roles = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.lines import TITLE_MAX, Unit, title_like
 
 PARALLEL_SPAN = 30  # the most lines between two parallel intertitles of one article
@@ -38,12 +38,14 @@ class PageConventions:
 
 def _after_paragraph(before: Unit) -> bool:
     """The line before ends a paragraph, or is itself heading-like."""
-    return P.ends_sentence(before.text) or (before.kind == "text" and title_like(before.text))
+    return patterns.ends_sentence(before.text) or (
+        before.kind == "text" and title_like(before.text)
+    )
 
 
 def _line_shape(text: str) -> tuple[str, int]:
     """What parallel intertitles share: the number of phrases spaced apart, or the length."""
-    phrases = P.spaced_phrases(text)
+    phrases = patterns.spaced_phrases(text)
     return ("phrases", phrases) if phrases else ("length", len(text))
 
 
@@ -66,7 +68,7 @@ def _parallel_lines(units: list[Unit], paragraph_gap: int) -> set[int]:
             and k
             and u.gap <= paragraph_gap
             and title_like(u.text)
-            and not P.ENUMERATOR.match(u.text)  # list entries: `一、黄龙岘茶文化村`
+            and not patterns.ENUMERATOR.match(u.text)  # list entries: `一、黄龙岘茶文化村`
             and _after_paragraph(units[k - 1])
         ):
             shape = _line_shape(u.text)
@@ -96,7 +98,7 @@ def _marks_every_headline(units: list[Unit]) -> bool:
 def _marked_above(units: list[Unit], k: int) -> bool:
     """A marked headline stands above unit k, over summary points (`■…`) if any."""
     k -= 1
-    while k > 0 and units[k].kind == "text" and units[k].text[0] in P.BULLET:
+    while k > 0 and units[k].kind == "text" and units[k].text[0] in patterns.BULLET:
         k -= 1
     return units[k].kind == "heading"
 
@@ -112,7 +114,7 @@ def _cut_looking(u: Unit) -> bool:
     """A text line that stops as a cut one does: no closing mark or quote, not heading-like."""
     return (
         u.kind == "text"
-        and not P.ends_sentence(u.text)
-        and u.text[-1] not in P.CLOSERS
+        and not patterns.ends_sentence(u.text)
+        and u.text[-1] not in patterns.CLOSERS
         and not title_like(u.text)
     )

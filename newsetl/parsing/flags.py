@@ -6,12 +6,12 @@ import re
 from bisect import bisect_left
 
 from newsetl.model import Anomaly
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.repairs import Para
 from newsetl.parsing.repeats import inline_repeats
 from newsetl.parsing.scan import PageScan, simplified
 
-_JOIN_REPEAT = re.compile(rf"([{P.CJK}]{{1,4}})\1")
+_JOIN_REPEAT = re.compile(rf"([{patterns.CJK}]{{1,4}})\1")
 JOIN_WINDOW = 4
 
 
@@ -112,7 +112,7 @@ def paragraph_flags(page: str, para: Para, scan: PageScan) -> list[Anomaly]:
     """Unbalanced quotes and accidental doubled characters or words in one paragraph."""
     out: list[Anomaly] = []
     # paragraph text is page text, so its quotation marks are the page's marks in its spans
-    if scan.quotes and not P.quotes_balanced(para.text):
+    if scan.quotes and not patterns.quotes_balanced(para.text):
         end = para.page_pos(min(19, len(para.text) - 1)) + 1
         out.append(
             Anomaly(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.repeats import last_word_whole, runs_on
 
 # The share of body lines printed indented above which indentation marks paragraphs.
@@ -51,10 +51,10 @@ class Unit:
 
 
 def _strip(line: str, start: int) -> tuple[str, int]:
-    content = line.strip(P.BLANKS)
+    content = line.strip(patterns.BLANKS)
     if not content or content[0] == line[0]:
         return content, start
-    return content, start + len(line) - len(line.lstrip(P.BLANKS))
+    return content, start + len(line) - len(line.lstrip(patterns.BLANKS))
 
 
 def title_like(text: str, loose: bool = False) -> bool:
@@ -74,16 +74,16 @@ def _title_like(text: str, loose: bool) -> bool:
         if text.endswith(("，", ",", "、")):
             return False
     return (
-        text[0] not in P.BULLET
-        and not P.table_row(text)
+        text[0] not in patterns.BULLET
+        and not patterns.table_row(text)
         and (
             not (":" in text or "：" in text)
             or all(_LABEL_COLON.match(p) for p in _PHRASES.split(text) if ":" in p or "：" in p)
         )
-        and not P.DATE_ONLY.match(text)
-        and P.quotes_balanced(text)
-        and P.brackets_balanced(text)
-        and text[0] not in P.CLOSERS + "、"
+        and not patterns.DATE_ONLY.match(text)
+        and patterns.quotes_balanced(text)
+        and patterns.brackets_balanced(text)
+        and text[0] not in patterns.CLOSERS + "、"
         and (
             not text.endswith(_FRAGMENT_ENDS)
             or bool(_WHOLE_DE.search(text))
@@ -105,69 +105,75 @@ def _joins_a_quote(text: str) -> bool:
 def _split_line(content: str, start: int, gap: int) -> list[Unit]:
     end = start + len(content)
     first = content[0]
-    mark = P.HEADING_MARK.match(content) if first == "#" else None
+    mark = patterns.HEADING_MARK.match(content) if first == "#" else None
     if mark and len(content) > mark.end():
         off = mark.end()
         return [Unit("heading", content[off:], start + off, end, gap, len(mark.group(1)))]
-    if P.FOOTER.match(content) or ("@" in content and P.MAILBOX.match(content)):
+    if patterns.FOOTER.match(content) or ("@" in content and patterns.MAILBOX.match(content)):
         return [Unit("footer", content, start, end, gap)]
-    if first == "图" and P.PLACEHOLDER.match(content):
+    if first == "图" and patterns.PLACEHOLDER.match(content):
         return [Unit("placeholder", content, start, end, gap)]
-    if first == "图" and P.FIGURE_CAPTION.match(content):
+    if first == "图" and patterns.FIGURE_CAPTION.match(content):
         return [Unit("figcap", content, start, end, gap)]
     short = len(content) <= 40
-    if short and "摄" in content[-14:] and P.CREDIT_LINE.match(content):
+    if short and "摄" in content[-14:] and patterns.CREDIT_LINE.match(content):
         return [Unit("credit", content, start, end, gap, extra=content)]
-    if short and content[-1] == "发" and P.AGENCY_CREDIT.match(content):
+    if short and content[-1] == "发" and patterns.AGENCY_CREDIT.match(content):
         return [Unit("credit", content, start, end, gap)]  # names no one
-    if len(content) <= 10 and (P.BOX_LABEL.match(content) or P.SIGN_OFF.match(content)):
+    if len(content) <= 10 and (
+        patterns.BOX_LABEL.match(content) or patterns.SIGN_OFF.match(content)
+    ):
         return [Unit("label", content, start, end, gap)]
     closed = content.endswith((")", "）"))
-    dispatch = P.CLOSING_DISPATCH.match(content) if closed else None
+    dispatch = patterns.CLOSING_DISPATCH.match(content) if closed else None
     if dispatch and dispatch.group(1):
         return [Unit("byline", content, start, end, gap, extra=dispatch.group(1))]
-    if dispatch or (closed and P.AUTHOR_NOTE.match(content)):
+    if dispatch or (closed and patterns.AUTHOR_NOTE.match(content)):
         return [Unit("note", content, start, end, gap)]
-    jump = P.JUMP.search(content, max(0, len(content) - 12)) if closed else None
+    jump = patterns.JUMP.search(content, max(0, len(content) - 12)) if closed else None
     if jump:
         note = Unit("jump", jump.group(0), start + jump.start(), end, 0, extra=jump.group(1))
         if jump.start() == 0:
             note.gap = gap
             return [note]
-        return [*_split_line(content[: jump.start()].rstrip(P.BLANKS), start, gap), note]
-    whole = P.BRACKETED_CREDIT.match(content) if closed and content[0] in "(（" else None
+        return [*_split_line(content[: jump.start()].rstrip(patterns.BLANKS), start, gap), note]
+    whole = patterns.BRACKETED_CREDIT.match(content) if closed and content[0] in "(（" else None
     if whole:
         return [Unit("credit", content, start, end, gap, extra=whole.group(1))]
-    if closed and P.CLOSING_BYLINE.fullmatch(content):
+    if closed and patterns.CLOSING_BYLINE.fullmatch(content):
         return [Unit("byline", content, start, end, gap, extra=content)]
-    if len(content) <= 40 and P.BARE_BYLINE.match(content):
+    if len(content) <= 40 and patterns.BARE_BYLINE.match(content):
         return [Unit("byline", content, start, end, gap, extra=content)]
     units: list[Unit] = []
     dl = None
     if content.startswith(("本报", "新华社", "中新社", "中国新闻社", "人民日报", "据")):
-        dl = P.DATELINE.match(content) or P.BARE_DATELINE.match(content)
+        dl = patterns.DATELINE.match(content) or patterns.BARE_DATELINE.match(content)
     if dl and len(content) > dl.end():
-        cut, people = dl.end(), dl.group(2) if dl.re is P.DATELINE else ""
-        named = P.UNBRACKETED_PEOPLE.match(content, cut) if dl.re is P.BARE_DATELINE else None
+        cut, people = dl.end(), dl.group(2) if dl.re is patterns.DATELINE else ""
+        named = (
+            patterns.UNBRACKETED_PEOPLE.match(content, cut)
+            if dl.re is patterns.BARE_DATELINE
+            else None
+        )
         if named:  # `本报讯 记者/黄丽 通讯员/杜娟　近日，…`
             rest = content[named.end() :]
-            cut, people = len(content) - len(rest.lstrip(P.BLANKS)), named.group(0)
+            cut, people = len(content) - len(rest.lstrip(patterns.BLANKS)), named.group(0)
         if len(content) > cut:
-            head = content[:cut].rstrip(P.BLANKS)
+            head = content[:cut].rstrip(patterns.BLANKS)
             units.append(Unit("dateline", head, start, start + cut, gap, extra=people))
             content, start, gap = content[cut:], start + cut, 0
     credit = _trailing_credit(content)
     if credit is not None:
         cut, names = credit
-        body = content[:cut].rstrip(P.BLANKS)
-        kind = "text" if P.ends_sentence(body) else "caption"
+        body = content[:cut].rstrip(patterns.BLANKS)
+        kind = "text" if patterns.ends_sentence(body) else "caption"
         units.append(Unit(kind, body, start, start + len(body), gap))
         units.append(Unit("credit", content[cut:], start + cut, end, 0, extra=names))
         return units
-    byline = P.CLOSING_BYLINE.search(content, max(0, len(content) - 70)) if closed else None
-    if byline and byline.start() > 0 and P.ends_sentence(content[: byline.start()]):
+    byline = patterns.CLOSING_BYLINE.search(content, max(0, len(content) - 70)) if closed else None
+    if byline and byline.start() > 0 and patterns.ends_sentence(content[: byline.start()]):
         cut = byline.start()
-        body = content[:cut].rstrip(P.BLANKS)
+        body = content[:cut].rstrip(patterns.BLANKS)
         units.append(Unit("text", body, start, start + len(body), gap))
         units.append(Unit("byline", byline.group(0), start + cut, end, 0, extra=byline.group(0)))
         return units
@@ -179,11 +185,11 @@ def _trailing_credit(content: str) -> tuple[int, str] | None:
     """Where a photo credit after a caption starts, and the credit without brackets."""
     if "摄" not in content[-14:]:
         return None
-    m = P.TRAILING_CREDIT.search(content, max(0, len(content) - 50))
+    m = patterns.TRAILING_CREDIT.search(content, max(0, len(content) - 50))
     if m and m.start() > 0:
         return m.start(1), m.group(1)
     if content.endswith((")", "）")):
-        m = P.BRACKETED_CREDIT.search(content, max(0, len(content) - 40))
+        m = patterns.BRACKETED_CREDIT.search(content, max(0, len(content) - 40))
         if m and m.start() > 0:
             return m.start(), m.group(1)
     return None
@@ -252,7 +258,7 @@ def _keeps_paragraphs_indented(units: list[Unit]) -> bool:
     return not any(
         a.kind == b.kind == "text" and b.indent and runs_on(a.text, b.text)
         for a, b in pairwise(units)
-        if not P.ends_sentence(a.text)
+        if not patterns.ends_sentence(a.text)
     )
 
 
@@ -263,7 +269,7 @@ def _indent_marks_paragraphs(units: list[Unit]) -> bool:
     return any(
         a.kind == b.kind == "text"
         and not b.indent
-        and not P.ends_sentence(a.text)
+        and not patterns.ends_sentence(a.text)
         and not title_like(a.text)
         and not title_like(b.text)
         for a, b in pairwise(units)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from newsetl.model import Anomaly
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.lines import TITLE_MAX, Unit, title_like
 from newsetl.parsing.repeats import AFFIXES, accidental_pair, runs_on
 from newsetl.parsing.scan import PageScan
@@ -18,7 +18,7 @@ LIST_ENTRY = 40  # the longest line ending in ： read as a list entry, not a cu
 SHORT_PHRASES = 24  # the longest heading-like line with commas (`整治一村，建强一村`)
 MIN_QUOTED_COPY = 20  # shorter text found inside the item's text is a phrase used again
 KEY = 8
-_CJK_START = re.compile(rf"[{P.CJK}]")
+_CJK_START = re.compile(rf"[{patterns.CJK}]")
 
 
 def _keys(norm: str) -> tuple[str, str]:
@@ -129,9 +129,9 @@ class ParagraphBuilder:
             nxt is not None
             and nxt.kind == "text"
             and not nxt.text.startswith(text[-1:])  # a character printed again at a cut
-            and not P.DATE_ONLY.match(nxt.text)  # a notice's signature above its date
-            and not P.table_row(nxt.text)  # a table's title above its rows
-            and not P.ENUMERATOR.match(text)
+            and not patterns.DATE_ONLY.match(nxt.text)  # a notice's signature above its date
+            and not patterns.table_row(nxt.text)  # a table's title above its rows
+            and not patterns.ENUMERATOR.match(text)
             and title_like(text)
             and not runs_on(text, nxt.text)
         )
@@ -178,10 +178,16 @@ class ParagraphBuilder:
                 continue
             item_norm += norm
             self._remember(norm, keys)
-            row = P.table_row(text)
+            row = patterns.table_row(text)
             # a summary point (`■…`) is a paragraph of its own
-            point = bool(text) and text[0] in P.BULLET
-            if row or point or unit.indent or P.ENUMERATOR.match(text) or P.DATE_ONLY.match(text):
+            point = bool(text) and text[0] in patterns.BULLET
+            if (
+                row
+                or point
+                or unit.indent
+                or patterns.ENUMERATOR.match(text)
+                or patterns.DATE_ONLY.match(text)
+            ):
                 open_para = None  # an indented line, a list item, a table row, a sign-off date
             if (
                 open_para is not None
@@ -203,8 +209,8 @@ class ParagraphBuilder:
                 open_para.add(text, start)
                 paras.append(open_para)
             entry = text.endswith(("；", ";", "——")) or (
-                len(text) <= LIST_ENTRY and text.endswith(P.LIST_ENTRY_END)
+                len(text) <= LIST_ENTRY and text.endswith(patterns.LIST_ENTRY_END)
             )  # a list entry, or a line that leads into a quote or list (`…让人难忘——`)
-            if row or point or entry or P.ends_sentence(open_para.text):
+            if row or point or entry or patterns.ends_sentence(open_para.text):
                 open_para = None
         return [p for p in paras if p.text], intertitles

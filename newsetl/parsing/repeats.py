@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsetl.enrich.tokens import cut, tag
+from newsetl.language.tokens import cut, tag
 from newsetl.parsing.patterns import CJK
 from newsetl.parsing.scan import simplified, traditional_chars
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsetl.parsing import patterns as P
+from newsetl.parsing import patterns
 from newsetl.parsing.affinity import bigrams, containment, share
 from newsetl.parsing.conventions import PageConventions
 from newsetl.parsing.lines import Unit, title_like
@@ -64,7 +64,7 @@ def _is_candidate(u: Unit, loose: bool = False) -> bool:
     return (
         u.kind == "text"
         and not u.indent
-        and u.text[0] not in P.TRIANGLE
+        and u.text[0] not in patterns.TRIANGLE
         and title_like(u.text, loose)
     )
 
@@ -79,14 +79,14 @@ def _strong_headline(units: list[Unit], i: int, prev_open: bool) -> bool:
     nxt = units[j]
     if nxt.kind in ("dateline", "heading") or _leads_body(units, j):
         return True
-    spaced = P.spaced_phrases(units[i].text) > 0
-    if (prev_open and not spaced) or not (spaced or P.DATE_LEAD.match(nxt.text)):
+    spaced = patterns.spaced_phrases(units[i].text) > 0
+    if (prev_open and not spaced) or not (spaced or patterns.DATE_LEAD.match(nxt.text)):
         return False
     for k in range(i + 1, min(len(units), i + 6)):
         u = units[k]
         if u.kind == "credit":
             return k > i + 1 and units[k - 1].kind == "text"
-        if u.kind != "text" or u.text[0] in P.TRIANGLE or _is_candidate(u):
+        if u.kind != "text" or u.text[0] in patterns.TRIANGLE or _is_candidate(u):
             return False
     return False
 
@@ -114,8 +114,8 @@ def _shaped(units: list[Unit], i: int) -> bool:
     column label in brackets at a line's end, a subtitle (`——记…`) or a kicker (`…——`)."""
     block = units[i : _block_end(units, i)]
     return any(
-        P.spaced_phrases(u.text)
-        or P.COLUMN_LABEL.search(u.text)
+        patterns.spaced_phrases(u.text)
+        or patterns.COLUMN_LABEL.search(u.text)
         or u.text.endswith("——")
         or (k and u.text.startswith("——"))
         for k, u in enumerate(block)
@@ -127,9 +127,11 @@ def _weak_headline(units: list[Unit], i: int, prev_open: bool, fresh: bool = Fal
     a document's name (`…的公示`),
     `fresh`: no item is open (the page starts, or the last item was signed off)."""
     score = int(not prev_open) + int(_shaped(units, i))
-    score += int(fresh) + int(bool(P.DOCUMENT_TITLE.search(units[i].text)))
+    score += int(fresh) + int(bool(patterns.DOCUMENT_TITLE.search(units[i].text)))
     nxt = units[i + 1] if i + 1 < len(units) else None
-    score += int(nxt is not None and nxt.kind == "text" and bool(P.DATE_LEAD.match(nxt.text)))
+    score += int(
+        nxt is not None and nxt.kind == "text" and bool(patterns.DATE_LEAD.match(nxt.text))
+    )
     return score >= 2
 
 
@@ -173,7 +175,7 @@ class Segmenter:
         if d is None or d.closed or not d.frags:
             return False
         last = d.frags[-1]
-        return last.kind == "text" and not P.ends_sentence(last.text)
+        return last.kind == "text" and not patterns.ends_sentence(last.text)
 
     def _resume(self, feature: Draft) -> None:
         """Move the tail of the interrupting item back to the feature it interrupted."""
@@ -285,7 +287,7 @@ class Segmenter:
         """The block's words come back in the text after it, not in the text before it: it
         heads what follows rather than going on with what came before."""
         units = self.units
-        if P.ENUMERATOR.match(units[i].text):
+        if patterns.ENUMERATOR.match(units[i].text):
             return False  # a numbered entry (`二、不老村`) goes on with its list
         j = _block_end(units, i)
         tb = bigrams("".join(u.text for u in units[i:j]))
@@ -314,7 +316,7 @@ class Segmenter:
             and not self._prev_open()
             and i + 1 < len(self.units)
             and self.units[i + 1].kind == "text"
-            and bool(P.QUOTED_HEAD.match(u.text))
+            and bool(patterns.QUOTED_HEAD.match(u.text))
         )
 
     def _headline_block(self, i: int) -> int:
@@ -373,7 +375,7 @@ class Segmenter:
         if u.kind in ("placeholder", "figcap"):
             self.pending.append(u)
         elif u.kind == "dateline":
-            lead_in = all(f.text[0] in P.BULLET for f in cur.frags) if cur else False
+            lead_in = all(f.text[0] in patterns.BULLET for f in cur.frags) if cur else False
             if cur is None or cur.dateline or not lead_in or cur.closed or not cur.headline:
                 cur = self._new()  # summary points (`■…`) may stand between headline and dateline
             cur.dateline = u
@@ -409,8 +411,8 @@ class Segmenter:
             assert cur is not None
             cur.frags.append(u)
         else:
-            if u.text[0] in P.TRIANGLE or cur is None or cur.closed:
-                cur = self._new(triangle=u.text[0] in P.TRIANGLE)
+            if u.text[0] in patterns.TRIANGLE or cur is None or cur.closed:
+                cur = self._new(triangle=u.text[0] in patterns.TRIANGLE)
             cur.frags.append(u)
 
 

@@ -4,7 +4,7 @@ A file is ready once it has not changed for `settle_seconds` (its size and modif
 are re-read, so a file still being written is never handed over half-written). Files become
 ready together: a batch is released when every pending file has settled, so a burst of copies
 makes one run; a file that never settles holds the others back for at most
-`max_delay_seconds`. Only page files count (`newsetl.source.files`). Prefect-free: the action
+`max_delay_seconds`. Only page files count (`newsetl.source.pagefiles`). Prefect-free: the action
 run on each batch is passed in.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsetl.source import files as pagefiles
+from newsetl.source import pagefiles
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from newsetl.tables import patterns as p
+from newsetl.tables import patterns
 
 
 class ArticleSchema(pa.DataFrameModel):
@@ -15,13 +15,16 @@ class ArticleSchema(pa.DataFrameModel):
     each is an item, as long as it has a headline, a body or a caption.
     """
 
-    article_id: Series[str] = pa.Field(unique=True, str_matches=p.ARTICLE_ID)
-    file_id: Series[str] = pa.Field(str_matches=p.FILE_ID)
+    article_id: Series[str] = pa.Field(unique=True, str_matches=patterns.ARTICLE_ID)
+    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
     item_no: Series[int] = pa.Field(ge=1)
     kind: Series[str] = pa.Field(isin=["article", "photo"])
     title: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1, "max_value": 120})
     date_key: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, coerce=True, ge=p.MIN_YEAR * 10000 + 101, le=p.MAX_YEAR * 10000 + 1231
+        nullable=True,
+        coerce=True,
+        ge=patterns.MIN_YEAR * 10000 + 101,
+        le=patterns.MAX_YEAR * 10000 + 1231,
     )
     date_confidence: Series[float] = pa.Field(
         nullable=True, coerce=True, in_range={"min_value": 0, "max_value": 1}
@@ -60,13 +63,13 @@ class ArticleSchema(pa.DataFrameModel):
 class ParagraphSchema(pa.DataFrameModel):
     """fact_paragraph: one row per repaired body paragraph."""
 
-    paragraph_id: Series[str] = pa.Field(unique=True, str_matches=p.PARAGRAPH_ID)
-    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
-    file_id: Series[str] = pa.Field(str_matches=p.FILE_ID)
+    paragraph_id: Series[str] = pa.Field(unique=True, str_matches=patterns.PARAGRAPH_ID)
+    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
+    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
     seq: Series[int] = pa.Field(ge=1)
     text: Series[str] = pa.Field(str_length={"min_value": 1})
     n_chars: Series[int] = pa.Field(gt=0)
-    norm_hash: Series[str] = pa.Field(str_matches=p.SHA1)
+    norm_hash: Series[str] = pa.Field(str_matches=patterns.SHA1)
     n_tokens: Series[int] = pa.Field(gt=0)
     start_offset: Series[int] = pa.Field(ge=0)
     end_offset: Series[int] = pa.Field(ge=0)
@@ -91,7 +94,7 @@ class ParagraphSchema(pa.DataFrameModel):
 class ArticleKeywordSchema(pa.DataFrameModel):
     """fact_article_keyword: ranked keywords of an article by method."""
 
-    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
+    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
     method: Series[str] = pa.Field(isin=["tfidf", "textrank"])
     rank: Series[int] = pa.Field(ge=1)
     keyword: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 40})

@@ -3,15 +3,15 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from newsetl.tables import patterns as p
+from newsetl.tables import patterns
 
 
 class SourceFileSchema(pa.DataFrameModel):
     """dim_source_file: one row per page file version, raw text verbatim."""
 
-    file_id: Series[str] = pa.Field(unique=True, str_matches=p.FILE_ID)
+    file_id: Series[str] = pa.Field(unique=True, str_matches=patterns.FILE_ID)
     path: Series[str] = pa.Field(str_length={"min_value": 1})
-    sha256: Series[str] = pa.Field(str_matches=p.SHA256)
+    sha256: Series[str] = pa.Field(str_matches=patterns.SHA256)
     size_bytes: Series[int] = pa.Field(gt=0)
     encoding: Series[str] = pa.Field(
         isin=["utf-8", "utf-8-sig", "utf-16", "utf-32", "gb18030", "big5"]
@@ -30,8 +30,12 @@ class SourceFileSchema(pa.DataFrameModel):
 class DateSchema(pa.DataFrameModel):
     """dim_date: one row per calendar date articles refer to."""
 
-    date_key: Series[int] = pa.Field(ge=p.MIN_YEAR * 10000 + 101, le=p.MAX_YEAR * 10000 + 1231)
-    year: Series[int] = pa.Field(in_range={"min_value": p.MIN_YEAR, "max_value": p.MAX_YEAR})
+    date_key: Series[int] = pa.Field(
+        ge=patterns.MIN_YEAR * 10000 + 101, le=patterns.MAX_YEAR * 10000 + 1231
+    )
+    year: Series[int] = pa.Field(
+        in_range={"min_value": patterns.MIN_YEAR, "max_value": patterns.MAX_YEAR}
+    )
     month: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 12})
     day: Series[int] = pa.Field(in_range={"min_value": 1, "max_value": 31})
 
@@ -44,13 +48,13 @@ class DateSchema(pa.DataFrameModel):
 class PersonSchema(pa.DataFrameModel):
     """dim_person: people named in bylines."""
 
-    person_id: Series[str] = pa.Field(str_matches=p.PERSON_ID)
-    name: Series[str] = pa.Field(str_matches=p.PERSON_NAME)
+    person_id: Series[str] = pa.Field(str_matches=patterns.PERSON_ID)
+    name: Series[str] = pa.Field(str_matches=patterns.PERSON_NAME)
 
 
 class EntitySchema(pa.DataFrameModel):
     """dim_entity: people, places and organisations named in the text."""
 
-    entity_id: Series[str] = pa.Field(str_matches=p.ENTITY_ID)
+    entity_id: Series[str] = pa.Field(str_matches=patterns.ENTITY_ID)
     name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 40})
     entity_type: Series[str] = pa.Field(isin=["person", "place", "organization"])

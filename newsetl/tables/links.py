@@ -4,14 +4,14 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from newsetl.model import ANOMALY_TYPES
-from newsetl.tables import patterns as p
+from newsetl.tables import patterns
 
 
 class ArticlePersonSchema(pa.DataFrameModel):
     """bridge_article_person: who wrote, reported or photographed an item."""
 
-    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
-    person_id: Series[str] = pa.Field(str_matches=p.PERSON_ID)
+    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
+    person_id: Series[str] = pa.Field(str_matches=patterns.PERSON_ID)
     role: Series[str] = pa.Field(isin=["reporter", "correspondent", "intern", "photographer"])
 
     class Config:
@@ -21,8 +21,8 @@ class ArticlePersonSchema(pa.DataFrameModel):
 class ArticleEntitySchema(pa.DataFrameModel):
     """bridge_article_entity: names mentioned in an article and how often."""
 
-    article_id: Series[str] = pa.Field(str_matches=p.ARTICLE_ID)
-    entity_id: Series[str] = pa.Field(str_matches=p.ENTITY_ID)
+    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
+    entity_id: Series[str] = pa.Field(str_matches=patterns.ENTITY_ID)
     mentions: Series[int] = pa.Field(ge=1)
 
     class Config:
@@ -32,9 +32,9 @@ class ArticleEntitySchema(pa.DataFrameModel):
 class AnomalySchema(pa.DataFrameModel):
     """dq_anomaly: anomalies found while parsing, located in the raw text."""
 
-    anomaly_id: Series[str] = pa.Field(unique=True, str_matches=p.ANOMALY_ID)
-    file_id: Series[str] = pa.Field(str_matches=p.FILE_ID)
-    article_id: Series[str] = pa.Field(nullable=True, str_matches=p.ARTICLE_ID)
+    anomaly_id: Series[str] = pa.Field(unique=True, str_matches=patterns.ANOMALY_ID)
+    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
+    article_id: Series[str] = pa.Field(nullable=True, str_matches=patterns.ARTICLE_ID)
     type: Series[str] = pa.Field(isin=list(ANOMALY_TYPES))
     severity: Series[str] = pa.Field(isin=["error", "warning", "info"])
     start_offset: Series[int] = pa.Field(ge=0)

@@ -2,7 +2,7 @@
 
 Tokens come from rjieba (jieba-rs: jieba's dictionary and algorithm, about 20 times faster),
 so they equal jieba's own; both segmenters share the user dictionary in
-`newsetl/enrich/userdict.txt`. Keywords are in `newsetl.enrich.keywords`.
+`newsetl/language/userdict.txt`. Keywords are in `newsetl.enrich.keywords`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class UserWord:
 
 def user_words() -> list[UserWord]:
     """Entries of the bundled user dictionary (local streets, villages, communities, names)."""
-    text = resources.files("newsetl").joinpath("enrich/userdict.txt").read_text(encoding="utf-8")
+    text = resources.files("newsetl").joinpath("language/userdict.txt").read_text(encoding="utf-8")
     words = []
     for line in text.splitlines():
         parts = line.split()

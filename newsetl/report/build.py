@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsetl.warehouse import store as warehouse
+from newsetl.warehouse import store
 
 CONTEXT_CHARS = 30
 ANOMALIES_PER_TYPE = 200  # anomalies of one type listed in context in the index
@@ -74,19 +74,19 @@ def stands(db_path: str | Path, out_dir: str | Path) -> bool:
             found = STAMP.search(f.read(4096))
     except OSError:
         return False
-    with warehouse.connection(db_path, read_only=True) as con:
+    with store.connection(db_path, read_only=True) as con:
         return found is not None and found[1] == content_stamp(con)
 
 
 def gather(db_path: str | Path) -> dict[str, Any]:
     """Everything the report shows, read with one read-only connection."""
-    con = warehouse.connect(db_path, read_only=True)
+    con = store.connect(db_path, read_only=True)
     try:
         stamp = content_stamp(con)
-        runs = warehouse.dict_rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
-        dq = warehouse.dict_rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
+        runs = store.dict_rows(con, "SELECT * FROM etl_run ORDER BY started_at DESC LIMIT 20")
+        dq = store.dict_rows(con, "SELECT * FROM dq_run ORDER BY checked_at DESC LIMIT 1")
         results = (
-            warehouse.dict_rows(
+            store.dict_rows(
                 con,
                 "SELECT * FROM dq_result WHERE dq_run_id = ? ORDER BY success, severity, suite",
                 [dq[0]["dq_run_id"]],
@@ -96,7 +96,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         )
         for r in results:
             r["examples"] = json.loads(r["unexpected_examples"] or "[]")
-        anomalies = warehouse.dict_rows(
+        anomalies = store.dict_rows(
             con,
             f"""WITH listed AS (
                 SELECT an.*, f.path FROM dq_anomaly an JOIN dim_source_file f USING (file_id)
@@ -113,7 +113,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             ORDER BY an.path, an.start_offset, an.anomaly_id""",
             [ANOMALIES_PER_TYPE],
         )
-        by_type = warehouse.dict_rows(
+        by_type = store.dict_rows(
             con,
             """SELECT an.type, an.severity, count(*) AS n,
                   least(count(*), ?) AS listed
@@ -121,27 +121,27 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             WHERE f.status = 'current' GROUP BY ALL ORDER BY n DESC, type""",
             [ANOMALIES_PER_TYPE],
         )
-        trend = warehouse.dict_rows(
+        trend = store.dict_rows(
             con,
             """SELECT r.dq_run_id, r.checked_at, c.type, c.n FROM dq_anomaly_count c
             JOIN dq_run r USING (dq_run_id) WHERE c.source = 'parser'
             AND r.dq_run_id IN (SELECT dq_run_id FROM dq_run ORDER BY checked_at DESC LIMIT 30)
             ORDER BY r.checked_at, c.type""",
         )
-        per_date = warehouse.dict_rows(
+        per_date = store.dict_rows(
             con,
             """SELECT d.date, count(*) AS n FROM fact_article a JOIN dim_date d USING (date_key)
             JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'
             GROUP BY d.date ORDER BY d.date""",
         )
-        per_page = warehouse.dict_rows(
+        per_page = store.dict_rows(
             con,
             """SELECT * FROM (SELECT f.file_id, f.path, f.n_items AS items
                 FROM dim_source_file f WHERE f.status = 'current'
                 ORDER BY f.n_items DESC, f.path LIMIT ?) ORDER BY path""",
             [PAGES_CHARTED],
         )
-        groups = warehouse.dict_rows(
+        groups = store.dict_rows(
             con,
             """WITH top AS (SELECT * FROM dq_duplicate_group
                 ORDER BY n_members DESC, group_id LIMIT ?)
@@ -153,7 +153,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             GROUP BY ALL ORDER BY g.n_members DESC, g.group_id""",
             [GROUPS_LISTED, MEMBERS_LISTED],
         )
-        near = warehouse.dict_rows(
+        near = store.dict_rows(
             con,
             """WITH top AS (SELECT * FROM dq_near_duplicate
                 ORDER BY similarity DESC, paragraph_a, paragraph_b LIMIT ?)
@@ -164,7 +164,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
             ORDER BY n.similarity DESC, n.paragraph_a, n.paragraph_b""",
             [NEAR_LISTED],
         )
-        totals = warehouse.dict_rows(
+        totals = store.dict_rows(
             con,
             """SELECT (SELECT count(*) FROM dim_source_file WHERE status = 'current') AS files,
                       (SELECT count(*) FROM v_article) AS items,
@@ -175,7 +175,7 @@ def gather(db_path: str | Path) -> dict[str, Any]:
                       (SELECT count(*) FROM dq_duplicate_group) AS groups,
                       (SELECT count(*) FROM dq_near_duplicate) AS near""",
         )[0]
-        rejected = warehouse.dict_rows(
+        rejected = store.dict_rows(
             con,
             """WITH latest AS (
                 SELECT o.run_id, o.path, o.outcome FROM etl_file_outcome o JOIN etl_run r
@@ -322,10 +322,10 @@ def _by_file(rows: list[dict]) -> dict[str, list[dict]]:
 def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
     """The given pages with their items and marks (anomalies and duplicate copies), one at a
     time: marks and items are read in one query each, the raw text page by page."""
-    con = warehouse.connect(db_path, read_only=True)
+    con = store.connect(db_path, read_only=True)
     try:
         marks = _by_file(
-            warehouse.dict_rows(
+            store.dict_rows(
                 con,
                 """SELECT file_id, replace(anomaly_id, ':', '-') AS id, start_offset AS start,
                       end_offset AS "end", 'anomaly ' || severity AS kind,
@@ -343,7 +343,7 @@ def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
             )
         )
         items = _by_file(
-            warehouse.dict_rows(
+            store.dict_rows(
                 con,
                 """SELECT file_id, article_id, item_no, kind, title, start_offset,
                       replace(article_id, ':', '-') AS anchor

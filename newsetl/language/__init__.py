@@ -1,0 +1,1 @@
+"""Chinese text for every stage: jieba segmentation with the user dictionary, normalisation."""
