@@ -26,6 +26,18 @@ ANOMALY_TYPES = (
     "undated",
 )
 
+# Anomaly types that mean the text as printed is wrong, not just repaired; and those that
+# only record a repair or a trait of the page.
+ERROR_TYPES = frozenset({"truncated_article", "encoding_repaired"})
+INFO_TYPES = frozenset({"mixed_punctuation_width", "image_placeholder", "broken_paragraph"})
+
+
+def severity(anomaly_type: str) -> str:
+    """Severity of an anomaly type: error, warning or info."""
+    if anomaly_type in ERROR_TYPES:
+        return "error"
+    return "info" if anomaly_type in INFO_TYPES else "warning"
+
 
 @dataclass
 class Anomaly:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsetl.tables import patterns
 from newsetl.warehouse import store
 
 if TYPE_CHECKING:
@@ -67,13 +68,22 @@ class CheckSummary:
 
 
 def load_suites() -> list[dict[str, Any]]:
-    """The suite definitions kept in the repository."""
+    """The suite definitions of `newsetl/tables/suites`, with the formats and value sets they
+    name (`"$ARTICLE_ID"`) taken from `newsetl.tables.patterns`."""
     folder = resources.files("newsetl").joinpath("tables/suites")
-    return [
+    suites = [
         json.loads(f.read_text(encoding="utf-8"))
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
         if f.name.endswith(".json")
     ]
+    for suite in suites:
+        for expectation in suite["expectations"]:
+            kwargs = expectation["kwargs"]
+            for key, value in kwargs.items():
+                if isinstance(value, str) and value.startswith("$"):
+                    named = getattr(patterns, value[1:])
+                    kwargs[key] = list(named) if isinstance(named, tuple) else named
+    return suites
 
 
 def _columns(expectations: list[dict[str, Any]]) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 from newsetl.enrich import keywords, signatures
 from newsetl.language import tokens
 from newsetl.language.textnorm import text_hash
-from newsetl.model import Page
+from newsetl.model import Page, severity
 from newsetl.tables import keys
 
 ROLES = {
@@ -22,9 +22,6 @@ ROLES = {
     "interns": "intern",
     "photographers": "photographer",
 }
-# Anomaly types that mean the text as printed is wrong, not just repaired.
-ERROR_TYPES = frozenset({"truncated_article", "encoding_repaired"})
-INFO_TYPES = frozenset({"mixed_punctuation_width", "image_placeholder", "broken_paragraph"})
 
 
 @dataclass(frozen=True)
@@ -86,13 +83,6 @@ class Batch:
     def frames(self) -> dict[str, pd.DataFrame]:
         """One DataFrame per warehouse table that has rows."""
         return {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
-
-
-def severity(anomaly_type: str) -> str:
-    """Severity of an anomaly type."""
-    if anomaly_type in ERROR_TYPES:
-        return "error"
-    return "info" if anomaly_type in INFO_TYPES else "warning"
 
 
 def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> float:

@@ -4,7 +4,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from newsetl.tables import patterns
+from newsetl.tables import keys, patterns
 
 
 class ArticleSchema(pa.DataFrameModel):
@@ -18,7 +18,7 @@ class ArticleSchema(pa.DataFrameModel):
     article_id: Series[str] = pa.Field(unique=True, str_matches=patterns.ARTICLE_ID)
     file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
     item_no: Series[int] = pa.Field(ge=1)
-    kind: Series[str] = pa.Field(isin=["article", "photo"])
+    kind: Series[str] = pa.Field(isin=list(patterns.ITEM_KINDS))
     title: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1, "max_value": 120})
     date_key: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
@@ -57,7 +57,7 @@ class ArticleSchema(pa.DataFrameModel):
     @pa.dataframe_check(error="the article id extends its file id")
     @classmethod
     def id_extends_file(cls, df):
-        return df["article_id"].str.slice(0, 17) == df["file_id"]
+        return df["article_id"].str.slice(0, keys.FILE_KEY_LENGTH) == df["file_id"]
 
 
 class ParagraphSchema(pa.DataFrameModel):
@@ -88,14 +88,14 @@ class ParagraphSchema(pa.DataFrameModel):
     @pa.dataframe_check(error="the paragraph id extends its article id")
     @classmethod
     def id_extends_article(cls, df):
-        return df["paragraph_id"].str.slice(0, 21) == df["article_id"]
+        return df["paragraph_id"].str.slice(0, keys.ARTICLE_KEY_LENGTH) == df["article_id"]
 
 
 class ArticleKeywordSchema(pa.DataFrameModel):
     """fact_article_keyword: ranked keywords of an article by method."""
 
     article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
-    method: Series[str] = pa.Field(isin=["tfidf", "textrank"])
+    method: Series[str] = pa.Field(isin=list(patterns.KEYWORD_METHODS))
     rank: Series[int] = pa.Field(ge=1)
     keyword: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 40})
     weight: Series[float] = pa.Field(gt=0)

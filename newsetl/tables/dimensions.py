@@ -13,13 +13,11 @@ class SourceFileSchema(pa.DataFrameModel):
     path: Series[str] = pa.Field(str_length={"min_value": 1})
     sha256: Series[str] = pa.Field(str_matches=patterns.SHA256)
     size_bytes: Series[int] = pa.Field(gt=0)
-    encoding: Series[str] = pa.Field(
-        isin=["utf-8", "utf-8-sig", "utf-16", "utf-32", "gb18030", "big5"]
-    )
+    encoding: Series[str] = pa.Field(isin=list(patterns.ENCODINGS))
     raw_text: Series[str] = pa.Field(str_length={"min_value": 1})
     n_chars: Series[int] = pa.Field(gt=0)
     n_items: Series[int] = pa.Field(ge=0)
-    status: Series[str] = pa.Field(isin=["current", "superseded", "removed"])
+    status: Series[str] = pa.Field(isin=list(patterns.FILE_STATUSES))
 
     @pa.dataframe_check(error="n_chars equals the length of raw_text")
     @classmethod
@@ -57,4 +55,4 @@ class EntitySchema(pa.DataFrameModel):
 
     entity_id: Series[str] = pa.Field(str_matches=patterns.ENTITY_ID)
     name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 40})
-    entity_type: Series[str] = pa.Field(isin=["person", "place", "organization"])
+    entity_type: Series[str] = pa.Field(isin=list(patterns.ENTITY_TYPES))

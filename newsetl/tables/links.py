@@ -12,7 +12,7 @@ class ArticlePersonSchema(pa.DataFrameModel):
 
     article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
     person_id: Series[str] = pa.Field(str_matches=patterns.PERSON_ID)
-    role: Series[str] = pa.Field(isin=["reporter", "correspondent", "intern", "photographer"])
+    role: Series[str] = pa.Field(isin=list(patterns.BYLINE_ROLES))
 
     class Config:
         unique = ("article_id", "person_id", "role")

@@ -7,31 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.errors
 
-from newsetl.tables.registry import SCHEMAS
+from newsetl.tables import keys
+from newsetl.tables.registry import KEY_COLUMNS, SCHEMAS
 
 # Validation-only columns, dropped before loading: the page's length, and the file whose
 # item a shared dimension row came from (so that a rejected one names its file).
 CHECK_ONLY_COLUMNS = ("page_chars", "source_file_id")
-# Children of an item: they go wherever their article goes.
-ARTICLE_CHILDREN = (
-    "bridge_article_person",
-    "bridge_article_entity",
-    "fact_paragraph",
-    "fact_article_keyword",
-    "dq_anomaly",
-)
-KEY_COLUMNS = {
-    "dim_source_file": "file_id",
-    "dim_date": "date_key",
-    "dim_person": "person_id",
-    "dim_entity": "entity_id",
-    "fact_article": "article_id",
-    "bridge_article_person": "article_id",
-    "bridge_article_entity": "article_id",
-    "fact_paragraph": "paragraph_id",
-    "fact_article_keyword": "article_id",
-    "dq_anomaly": "anomaly_id",
-}
 
 
 @dataclass(frozen=True)
@@ -113,7 +94,7 @@ def _text(value: object) -> str | None:
 def _file_of(row: pd.Series) -> str | None:
     for column in ("source_file_id", "file_id", "article_id", "paragraph_id", "anomaly_id"):
         if column in row and isinstance(row[column], str):
-            return row[column][:17]
+            return keys.file_of(row[column])
     return None
 
 
@@ -133,7 +114,7 @@ def _cascade(
         "bridge_article_person": ("person_id", bad("dim_person", "person_id")),
         "bridge_article_entity": ("entity_id", bad("dim_entity", "entity_id")),
     }
-    if not (bad_files or bad_articles or any(keys for _, keys in bad_links.values())):
+    if not (bad_files or bad_articles or any(ids for _, ids in bad_links.values())):
         return good
     out = {}
     for name, df in good.items():
@@ -142,9 +123,9 @@ def _cascade(
             keep &= ~df["file_id"].isin(bad_files)
         if "article_id" in df.columns:
             keep &= ~df["article_id"].isin(bad_articles)
-            keep &= ~df["article_id"].fillna("").str.slice(0, 17).isin(bad_files)
+            keep &= ~df["article_id"].fillna("").str.slice(0, keys.FILE_KEY_LENGTH).isin(bad_files)
         if name in bad_links:
-            column, keys = bad_links[name]
-            keep &= ~df[column].isin(keys)
+            column, ids = bad_links[name]
+            keep &= ~df[column].isin(ids)
         out[name] = df[keep]
     return out

@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from newsetl.tables.registry import DIMENSION_KEYS, FILE_TABLES, LINEAGE_TABLES, LOAD_ORDER
+
 DDL_DIR = Path(__file__).parent / "migrations"
 
 
@@ -34,33 +36,6 @@ STORAGE_COMPATIBILITY = "v1.0.0"
 MEMORY_ENV = "NEWSETL_DUCKDB_MEMORY"
 DEFAULT_MEMORY = "512MB"
 
-# Tables whose rows belong to one file version, children before parents.
-FILE_TABLES = (
-    "dq_anomaly",
-    "fact_article_keyword",
-    "bridge_article_entity",
-    "bridge_article_person",
-    "fact_paragraph",
-    "fact_article",
-)
-# Lineage tables written with the loads: they grow with every run.
-LINEAGE_TABLES = ("etl_file_outcome", "quarantine")
-# Load order: parents before children.
-LOAD_ORDER = (
-    "dim_source_file",
-    "dim_date",
-    "dim_person",
-    "dim_entity",
-    "fact_article",
-    "bridge_article_person",
-    "bridge_article_entity",
-    "fact_paragraph",
-    "fact_article_keyword",
-    "dq_anomaly",
-    *LINEAGE_TABLES,
-)
-# Shared dimensions: rows are inserted once and never duplicated.
-DIMENSION_KEYS = {"dim_date": "date_key", "dim_person": "person_id", "dim_entity": "entity_id"}
 # Tables whose content depends only on the folder's content, not on how often it ran.
 DATA_TABLES = (
     *(t for t in LOAD_ORDER if t not in LINEAGE_TABLES),
