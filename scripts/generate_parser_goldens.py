@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsetl.decode import read_page
+from newsetl.source.decode import read_page
 from newsetl.parsing import parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
