@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsetl.source.decode import read_page
 from newsetl.parsing import parse_page
+from newsetl.source.decode import read_page
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
