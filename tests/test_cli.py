@@ -96,6 +96,45 @@ def test_query_formats(seeded_warehouse):
     assert as_table.exit_code == 0 and "article" in as_table.stdout and "33" in as_table.stdout
 
 
+TYPED = """
+    SELECT a.article_id, a.headline_lines, d.date, a.n_paragraphs,
+           sum(a.n_paragraphs) OVER () AS total, NULL::INTEGER AS missing,
+           a.date_key IS NOT NULL AS dated, {'kind': a.kind, 'item': a.item_no} AS info
+    FROM fact_article a LEFT JOIN dim_date d USING (date_key)
+    WHERE a.item_no <= $upto ORDER BY a.article_id
+"""
+
+
+def test_query_rows_come_out_exact_in_csv_and_json(seeded_warehouse, tmp_path):
+    """ISO dates, NULL as an empty cell or null, integers as integers, lists and structs as
+    JSON; parameters bound by name; --output writes the file."""
+    db, _ = seeded_warehouse
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = con.execute(TYPED, {"upto": 2}).fetchall()
+    assert expected and any(row[2] is None for row in expected)
+
+    def plain(row: tuple) -> list:
+        aid, lines, date, n, total, missing, dated, info = row
+        return [aid, lines, date.isoformat() if date else None, n, total, missing, dated, info]
+
+    out = tmp_path / "rows.json"
+    args = ["query", TYPED, "--db", str(db), "--param", "upto=2"]
+    result = runner.invoke(app, [*args, "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    got = [list(r.values()) for r in json.loads(out.read_text(encoding="utf-8"))]
+    assert got == [plain(r) for r in expected]
+
+    as_csv = runner.invoke(app, [*args, "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))[1:]
+    assert len(rows) == len(expected)
+    for cells, row in zip(rows, expected, strict=True):
+        want = plain(row)
+        assert cells[0] == want[0] and json.loads(cells[1]) == want[1]
+        assert cells[2] == (want[2] or "") and cells[3] == str(want[3]) and cells[4] == str(want[4])
+        assert cells[5] == "" and cells[6] == ("true" if want[6] else "false")
+        assert json.loads(cells[7]) == want[7]
+
+
 def test_query_is_read_only_and_errors_are_one_line(seeded_warehouse):
     db, _ = seeded_warehouse
     result = runner.invoke(app, ["query", "DELETE FROM fact_article", "--db", str(db)])

@@ -199,10 +199,23 @@ def query(
     sql: Annotated[str, typer.Argument(help="SQL to run on the warehouse (read-only).")],
     db: DbOpt = DEFAULT_DB,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the rows to this file instead of stdout."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="A value for $name in the SQL, as name=value (numbers are numbers); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Run ad-hoc SQL on the warehouse, which it only reads: nothing else is read or written.
 
-    Rows are written as they arrive, in every format, so memory does not grow with the result.
+    Rows are written as they arrive, in every format, so memory does not grow with the result;
+    `--output` writes them to a file that appears whole when the query has finished.
     Exit codes: 1 when there is no warehouse or the SQL fails, 77 when the statement is
     refused (it would write, or reach a file, database or extension outside the warehouse).
     """
@@ -217,8 +230,14 @@ def query(
         Format.table: output.write_table,
     }[format]
     try:
-        with store.reader(db) as con:
-            rows = write(con.execute(sql), sys.stdout)
+        values = output.parameters(param or [])
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    try:
+        with store.reader(db) as con, output.destination(output_file) as out:
+            rows = write(con.execute(sql, values or None), out)
+    except OSError as exc:
+        raise fail(f"Cannot write {output_file}: {exc.strerror or exc}") from None
     except store.WarehouseError as exc:
         raise fail(str(exc)) from None
     except duckdb.Error as exc:
@@ -231,8 +250,8 @@ def query(
     except BrokenPipeError:  # the reader of the output stopped early (`| head`): done
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
-    if format is Format.table:
-        console.print(f"{rows} rows")
+    if format is Format.table or output_file:
+        console.print(f"{rows} rows" + (f" written to {output_file}" if output_file else ""))
 
 
 def _refused(exc: Exception, message: str) -> bool:

@@ -1,64 +1,135 @@
 """`newsetl query` output, written as the rows arrive: memory follows one batch, not the result.
 
-Each format reads the open DuckDB result a batch at a time (`BATCH_VECTORS` of DuckDB's
-2,048-row vectors) and writes it before fetching the next. CSV and JSON convert each batch
-with pandas, so a result prints as it always did; the table format sizes its columns on the
-first batch and folds longer values onto more lines within their column.
+Each format reads the open DuckDB result `BATCH_ROWS` rows at a time and writes them before
+fetching the next. Values are written as other tools read them: dates and times in ISO 8601,
+NULL as an empty CSV cell or JSON `null`, integers as integers, lists and structs as JSON
+arrays and objects (in CSV cells too), booleans as `true`/`false`.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import decimal
+import json
 import math
+import os
 import shutil
+import sys
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
-import pandas as pd
 from rich.cells import cell_len, chop_cells, set_cell_size
 
-BATCH_VECTORS = 1  # 2,048 rows a batch
-BATCH_ROWS = 2048 * BATCH_VECTORS
+BATCH_ROWS = 2048
 MAX_COLUMN_CELLS = 40  # a table column's widest, in terminal cells (a CJK character is 2)
 MIN_COLUMN_CELLS = 6  # the narrowest a column is squeezed to, to fit the terminal
 
 
-def _frames(result: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:
-    """The result's batches as DataFrames: the first always (it names the columns), then
-    every further batch that has rows."""
-    frame = result.fetch_df_chunk(BATCH_VECTORS)
-    yield frame
-    while len(frame := result.fetch_df_chunk(BATCH_VECTORS)):
-        yield frame
+def _batches(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple]]:
+    """The result's rows, a batch at a time."""
+    while batch := result.fetchmany(BATCH_ROWS):
+        yield batch
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: ISO dates and times, exact numbers, text for the rest."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot write a {type(value).__name__}")
+
+
+def _json(value: Any) -> str:
+    """JSON text of a value (a float that is not finite is null: JSON has no NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
+
+
+def _cell(value: Any) -> str:
+    """A value as a CSV cell or a table shows it: NULL is empty, containers are JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, list | tuple | dict):
+        return _json(value)
+    plain = _plain(value)
+    return plain if isinstance(plain, str) else str(plain)
+
+
+def parameters(pairs: list[str]) -> dict[str, Any]:
+    """`name=value` pairs as the query's named parameters (`$name`): integers and decimals
+    become numbers, anything else stays text."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--param takes name=value, not {pair!r}")
+        for kind in (int, float):
+            try:
+                values[name] = kind(text)
+                break
+            except ValueError:
+                continue
+        else:
+            values[name] = text
+    return values
+
+
+@contextmanager
+def destination(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or a file written beside `path` and renamed over it once complete (a failed
+    query leaves no partial file)."""
+    if path is None:
+        yield sys.stdout
+        return
+    temp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        with temp.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def write_csv(result: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     """Write the result as CSV with a header line; return the number of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([d[0] for d in result.description or []])
     rows = 0
-    for i, frame in enumerate(_frames(result)):
-        frame.to_csv(out, index=False, header=i == 0)
-        rows += len(frame)
+    for batch in _batches(result):
+        writer.writerows([_cell(v) for v in row] for row in batch)
+        rows += len(batch)
     return rows
 
 
 def write_json(result: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     """Write the result as one JSON array of objects; return the number of rows."""
+    names = [d[0] for d in result.description or []]
     rows = 0
     out.write("[")
-    for frame in _frames(result):
-        if len(frame):
-            records = frame.to_json(orient="records", force_ascii=False, date_format="iso")
-            out.write(("," if rows else "") + records[1:-1])  # the objects, without [ ]
-            rows += len(frame)
+    for batch in _batches(result):
+        for row in batch:
+            record = ",".join(f"{_json(n)}:{_json(v)}" for n, v in zip(names, row, strict=True))
+            out.write(("," if rows else "") + "{" + record + "}")
+            rows += 1
     out.write("]\n")
     return rows
-
-
-def _text(value: Any) -> str:
-    """A value as a table shows it: NULL is empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -108,7 +179,7 @@ def write_table(result: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     widths = _widths([names], [1] * len(names), terminal)
     header: list[int] = []
     rows = 0
-    while batch := [[_text(v) for v in row] for row in result.fetchmany(BATCH_ROWS)]:
+    while batch := [[_cell(v) for v in row] for row in result.fetchmany(BATCH_ROWS)]:
         widths = _widths(batch, widths, terminal)
         if widths != header:
             _print_header(out, names, widths)
