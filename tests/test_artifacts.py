@@ -46,3 +46,46 @@ def test_run_publishes_summary_and_anomaly_table(seeded_warehouse, tmp_path):
     )
     assert {r["type"] for r in rows} >= {"duplicated_block", "join_char_repeat"}
     assert (tmp_path / "reports" / "gx" / "index.html").exists()
+
+
+def test_a_run_is_named_after_itself_keeps_its_info_log_and_names_what_it_rejected(
+    prefect_server, seeds_copy, tmp_path
+):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterName,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+
+    from newsetl.orchestration.artifacts import RUN_KEY
+    from newsetl.orchestration.ingest import run_ingest
+
+    (seeds_copy / "broken.txt").write_bytes(bytes(range(256)) * 20)
+    summary = run_ingest(str(seeds_copy), str(tmp_path / "news.duckdb"), str(tmp_path / "out"))
+    name = f"ingest-{summary['run_id']}"
+
+    async def read():
+        async with get_client() as client:
+            (run,) = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name]))
+            )
+            for _ in range(40):  # the API log handler sends in the background
+                logs = await client.read_logs(
+                    log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+                )
+                if any("files:" in log.message for log in logs):
+                    break
+                await asyncio.sleep(0.5)
+            return run, logs
+
+    run, logs = asyncio.run(read())
+    assert run.state.type.value == "COMPLETED" and run.state.name == "Rejected input"
+    assert "newsetl" in run.tags
+    assert any(t.startswith("inbox:") and t.endswith(seeds_copy.name) for t in run.tags)
+    info = [log.message for log in logs if log.level == 20]
+    assert any("files:" in m and "to load" in m for m in info), info[:5]
+    (artifact,) = [a for a in _read(RUN_KEY) if summary["run_id"] in (a.description or "")]
+    assert "broken.txt" in artifact.data and "binary" in artifact.data
+    assert str(tmp_path / "out" / "index.html") in artifact.data

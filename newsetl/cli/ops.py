@@ -73,7 +73,7 @@ def watch(
         raise fail(f"The page folder {seeds} does not exist.")
     api = start_prefect()
     with console.status("Loading Prefect…"):
-        from newsetl.orchestration.ingest import ingest
+        from newsetl.orchestration.ingest import run_ingest
         from newsetl.source.inbox import Inbox, watch_inbox
     if api:
         wait_for_local_api(api)
@@ -83,12 +83,8 @@ def watch(
         more = f" and {len(batch) - 5} more" if len(batch) > 5 else ""
         console.print(f"{len(batch)} changed: {names}{more}", highlight=False)
         try:
-            summary = ingest(
-                seeds=str(seeds),
-                db=str(db),
-                reports=str(out),
-                pattern=pattern,
-                allow_removal=allow_removal,
+            summary = run_ingest(
+                str(seeds), str(db), str(out), pattern=pattern, allow_removal=allow_removal
             )
         except Exception as exc:
             console.print(f"[bold red]run failed, will retry:[/] {type(exc).__name__}: {exc}")

@@ -12,12 +12,18 @@ import time
 from collections import Counter, deque
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, tags
 from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
 
 from newsetl import batch
 from newsetl.checks import standing, suites
-from newsetl.orchestration.artifacts import check_warehouse, write_report
+from newsetl.orchestration.artifacts import (
+    check_warehouse,
+    final_state,
+    publish_run_summary,
+    write_report,
+)
 from newsetl.orchestration.tasks import (
     finish_folder,
     held_warehouse,
@@ -74,7 +80,20 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-@flow(name="newsetl-ingest", log_prints=True)
+RUN_PREFIX = "ingest-"
+
+
+def _run_name() -> str:
+    """The flow run's name: `ingest-<run id>`, the id its etl_run row and report carry."""
+    return RUN_PREFIX + ledger.new_run_id()
+
+
+def _this_run_id() -> str:
+    name = flow_run.name or ""
+    return name.removeprefix(RUN_PREFIX) if name.startswith(RUN_PREFIX) else ledger.new_run_id()
+
+
+@flow(name="newsetl-ingest", flow_run_name=_run_name, log_prints=True)
 def ingest(
     seeds: str = "seeds",
     db: str = "warehouse/news.duckdb",
@@ -115,7 +134,7 @@ def ingest(
         tick = time.perf_counter()
         plan = scan_folder(folder, db_path, pattern, allow_removal)
         stages["scan"] = time.perf_counter() - tick
-        run_id = ledger.new_run_id()
+        run_id = _this_run_id()
         with store.connection(db_path) as con:
             settled = ledger.settle_dead_runs(con, db_path, run_id)
             ledger.start_run(con, run_id, folder)
@@ -182,7 +201,7 @@ def ingest(
             if plan.hold_reason:
                 message += f"; {plan.hold_reason}"
             ledger.finish_run(con, run_id, status, counts, seconds, message)
-    return {
+    summary = {
         "run_id": run_id,
         "status": status,
         "counts": dict(counts),
@@ -194,6 +213,8 @@ def ingest(
         "rejected": rejected,
         "removal_held": plan.hold_reason,
     }
+    publish_run_summary(summary)
+    return final_state(summary)
 
 
 def _load_next(
@@ -271,6 +292,38 @@ def run_ingest(
     if runner not in RUNNERS:
         raise ValueError(f"Unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}.")
     prefetch(seeds, batch_size, runner, pattern)
+    with tags(*run_tags(seeds, db)):
+        return _run(
+            seeds,
+            db,
+            reports,
+            batch_size,
+            workers,
+            runner,
+            address,
+            quality_stage,
+            pattern,
+            allow_removal,
+        )
+
+
+def run_tags(seeds: str, db: str) -> tuple[str, ...]:
+    """Tags of a run started by newsetl: which inbox it read and which warehouse it wrote."""
+    return ("newsetl", f"inbox:{Path(seeds).resolve()}", f"warehouse:{Path(db).resolve()}")
+
+
+def _run(
+    seeds: str,
+    db: str,
+    reports: str,
+    batch_size: int,
+    workers: int | None,
+    runner: str,
+    address: str | None,
+    quality_stage: bool,
+    pattern: str,
+    allow_removal: bool,
+) -> dict:
     if runner == "local":
         return ingest(
             seeds,

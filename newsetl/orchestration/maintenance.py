@@ -13,7 +13,7 @@ from newsetl.warehouse.lock import writer_lock
 LOCK_WAIT_SECONDS = 300
 
 
-@flow(name="newsetl-report", log_prints=True)
+@flow(name="newsetl-report", flow_run_name="report-{db}", log_prints=True)
 def report(db: str = "warehouse/news.duckdb", reports: str = "reports") -> str:
     """Rewrite the HTML data-quality report from the warehouse; return its path."""
     with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS):
@@ -22,7 +22,7 @@ def report(db: str = "warehouse/news.duckdb", reports: str = "reports") -> str:
     return str(path)
 
 
-@flow(name="newsetl-recheck", log_prints=True)
+@flow(name="newsetl-recheck", flow_run_name="recheck-{db}", log_prints=True)
 def recheck(db: str = "warehouse/news.duckdb", reports: str = "reports") -> dict:
     """Re-run every data-quality suite on the whole warehouse and rewrite the report."""
     logger = get_run_logger()

@@ -19,7 +19,10 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # The temporary local API takes 12-22 s to start on a small machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The run's log goes to the API at INFO; Prefect's terminal handler shows warnings only
+    # (the command prints its own summary).
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
     # newsetl's own log lines (the writer lock's waits, say) reach the run logs.
     "PREFECT_LOGGING_EXTRA_LOGGERS": "newsetl",

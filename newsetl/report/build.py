@@ -457,8 +457,8 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
     if data["rejected"]:
         lines += ["| File | Table | Row | Check or reason |", "|---|---|---|---|"]
         lines += [
-            f"| {_cell(r['path'])} | {r['table_name'] or ''} | {r['row_key'] or ''} "
-            f"| {_cell(r['check_name'] or r['reason'])} |"
+            f"| {markdown_cell(r['path'])} | {r['table_name'] or ''} | {r['row_key'] or ''} "
+            f"| {markdown_cell(r['check_name'] or r['reason'])} |"
             for r in data["rejected"]
         ]
     lines += ["", "| Anomaly type | Severity | Count |", "|---|---|---|"]
@@ -473,6 +473,6 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
+def markdown_cell(text: str) -> str:
     """Text as one markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
