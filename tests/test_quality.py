@@ -26,12 +26,11 @@ def checked(seeded_warehouse, tmp_path_factory):
     db, _ = seeded_warehouse
     copy = tmp_path_factory.mktemp("checked") / "news.duckdb"
     copy.write_bytes(db.read_bytes())
-    docs = copy.parent / "gx"
-    return copy, suites.run_checks(copy, "test-run", docs_dir=docs), docs
+    return copy, suites.run_checks(copy, "test-run")
 
 
 def test_checks_find_the_seed_anomalies_as_warnings(checked):
-    _, summary, _ = checked
+    _, summary = checked
     failed = {(r["suite"], r["description"]) for r in summary.failed}
     assert ("fact_paragraph", "no paragraph is printed twice (any page, any day)") in failed
     assert ("dq_anomaly", "no block is printed twice") in failed
@@ -40,7 +39,7 @@ def test_checks_find_the_seed_anomalies_as_warnings(checked):
 
 
 def test_results_are_stored_for_trends(checked):
-    db, summary, _ = checked
+    db, summary = checked
     con = duckdb.connect(str(db), read_only=True)
     try:
         stored = con.execute(
@@ -60,16 +59,8 @@ def test_results_are_stored_for_trends(checked):
     assert counts["duplicate_group_article"] >= 1
 
 
-def test_data_docs_are_built(checked):
-    _, summary, docs = checked
-    assert summary.docs_index == docs / "index.html"
-    pages = list((docs / "validations").rglob("*.html"))
-    assert len(pages) == len(TABLES)
-    assert "fact_paragraph" in (docs / "index.html").read_text(encoding="utf-8")
-
-
 def test_error_failures_fail_the_run_unless_switched_off(checked, monkeypatch):
-    _, summary, _ = checked
+    _, summary = checked
     broken = suites.CheckSummary("x", [dict(summary.results[0], success=False, severity="error")])
     assert broken.fail_on_error and len(broken.errors) == 1
     monkeypatch.setenv(suites.FAIL_ON_ERROR_ENV, "0")

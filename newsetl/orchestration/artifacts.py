@@ -22,19 +22,21 @@ ARTIFACT_ROWS = 500  # anomalies listed in the table artifact (of those the repo
 
 @task(cache_policy=NO_CACHE, timeout_seconds=1800)
 def check_warehouse(
-    db: Path, run_id: str, docs_dir: Path | None = None, fail_on_error: bool | None = None
+    db: Path, run_id: str, fail_on_error: bool | None = None
 ) -> suites.CheckSummary:
-    """Recompute the duplicate tables, then run the suites (and build Data Docs in docs_dir)."""
+    """Recompute the duplicate tables, then run the suites."""
     with store.connection(db) as con:
         duplicates.refresh(con)
-    return suites.run_checks(db, run_id, docs_dir=docs_dir, fail_on_error=fail_on_error)
+    return suites.run_checks(db, run_id, fail_on_error=fail_on_error)
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=600)
-def write_report(db: Path, out_dir: Path, run_id: str | None = None) -> Path:
+def write_report(
+    db: Path, out_dir: Path, run_id: str | None = None, run: dict | None = None
+) -> Path:
     """Write the HTML data-quality report and publish its summary as Prefect artifacts."""
     data = build.gather(db)
-    path = build.write_report(db, out_dir, data)
+    path = build.write_report(db, out_dir, data, run)
     run_id = run_id or (data["runs"][0]["run_id"] if data["runs"] else "none")
     publish_artifacts(data, run_id, path)
     return path
@@ -69,8 +71,8 @@ def publish_artifacts(data: dict, run_id: str, path: Path) -> None:
 def check_and_report(
     db: Path, run_id: str, out_dir: Path, fail_on_error: bool | None = None
 ) -> tuple[suites.CheckSummary, Path]:
-    """The whole data-quality stage of a run: Data Docs go to `out_dir/gx`."""
-    checks = check_warehouse(db, run_id, Path(out_dir) / "gx", fail_on_error)
+    """The whole data-quality stage of a run: the checks, then the report in `out_dir`."""
+    checks = check_warehouse(db, run_id, fail_on_error)
     return checks, write_report(db, out_dir, run_id)
 
 

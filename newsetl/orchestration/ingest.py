@@ -118,7 +118,7 @@ def ingest(
     `workers` batches are processed at once (default: one per core); with `local_pool` they
     run in local worker processes, otherwise wherever the flow's task runner sends them.
     Error-level check failures fail the run unless `fail_on_error` is False (default: the
-    NEWSETL_FAIL_ON_DQ_ERROR setting). Data Docs go to `reports/gx`. `quality_stage=False`
+    NEWSETL_FAIL_ON_DQ_ERROR setting). `quality_stage=False`
     loads without checking or reporting (to time the ingest alone): the next run checks.
     """
     logger = get_run_logger()
@@ -184,7 +184,7 @@ def ingest(
                     logger.info("Nothing changed: the report %s stands.", report_path)
                 else:
                     tick = time.perf_counter()
-                    report_path = write_report(db_path, out_dir, run_id)
+                    report_path = write_report(db_path, out_dir, run_id, _run_row(run_id, counts))
                     stages["report"] = time.perf_counter() - tick
             else:
                 checks, report_path = suites.CheckSummary(f"{run_id}:unchecked"), None
@@ -215,6 +215,12 @@ def ingest(
     }
     publish_run_summary(summary)
     return final_state(summary)
+
+
+def _run_row(run_id: str, counts: Counter[str]) -> dict:
+    """This run's counts as its etl_run row will hold them, for the report it writes."""
+    files = ("seen", "loaded", "changed", "unchanged", "removed", "quarantined")
+    return {"run_id": run_id, **{f"files_{k}": counts[k] for k in files}}
 
 
 def _load_next(
@@ -265,7 +271,7 @@ def _check(
             )
             return last
     tick = time.perf_counter()
-    checks = check_warehouse(db, run_id, out_dir / "gx", fail_on_error)
+    checks = check_warehouse(db, run_id, fail_on_error)
     stages["checks"] = time.perf_counter() - tick
     return checks
 

@@ -11,8 +11,10 @@ autoescape.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -110,7 +112,8 @@ def gather(db_path: str | Path) -> dict[str, Any]:
                    substr(f.raw_text, an.end_offset + 1, {CONTEXT_CHARS}) AS after
             FROM listed an JOIN dim_source_file f USING (file_id)
             LEFT JOIN fact_article a USING (article_id)
-            ORDER BY an.path, an.start_offset, an.anomaly_id""",
+            ORDER BY CASE an.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                     an.path, an.start_offset, an.anomaly_id""",
             [ANOMALIES_PER_TYPE],
         )
         by_type = store.dict_rows(
@@ -130,9 +133,10 @@ def gather(db_path: str | Path) -> dict[str, Any]:
         )
         per_date = store.dict_rows(
             con,
-            """SELECT d.date, count(*) AS n FROM fact_article a JOIN dim_date d USING (date_key)
+            """SELECT coalesce(d.date::VARCHAR, 'undated') AS date, count(*) AS n
+            FROM fact_article a LEFT JOIN dim_date d USING (date_key)
             JOIN dim_source_file f USING (file_id) WHERE f.status = 'current'
-            GROUP BY d.date ORDER BY d.date""",
+            GROUP BY d.date ORDER BY d.date NULLS LAST""",
         )
         per_page = store.dict_rows(
             con,
@@ -370,13 +374,20 @@ def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
         con.close()
 
 
-def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = None) -> Path:
+def write_report(
+    db_path: str | Path,
+    out_dir: str | Path,
+    data: dict | None = None,
+    run: dict[str, Any] | None = None,
+) -> Path:
     """Render the report to `out_dir/index.html` (and one page per file); return its path."""
     env = Environment(
         loader=PackageLoader("newsetl.report", "templates"), autoescape=select_autoescape(["html"])
     )
     env.filters["anchor"] = anchor
     data = data or gather(db_path)
+    if run is not None:  # the counts of the run writing the report, not yet in etl_run
+        data["runs"] = [{**r, **run} if r["run_id"] == run["run_id"] else r for r in data["runs"]]
     out = Path(out_dir)
     (out / "pages").mkdir(parents=True, exist_ok=True)
     charts = {
@@ -389,7 +400,9 @@ def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = N
         "per_date": bar_chart(
             [str(d["date"]) for d in data["per_date"]],
             [d["n"] for d in data["per_date"]],
-            "Articles per date",
+            "Items per date (the last bar: items with no date)"
+            if any(d["date"] == "undated" for d in data["per_date"])
+            else "Items per date",
         ),
         "per_page": bar_chart(
             [p["path"] for p in data["per_page"]],
@@ -399,7 +412,8 @@ def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = N
             else "Items per page",
         ),
     }
-    docs = (out / "gx" / "index.html").exists()
+    # Data Docs an earlier version built here load scripts from the internet: not kept.
+    shutil.rmtree(out / "gx", ignore_errors=True)
     template = env.get_template("page.html")
     for page in _pages(db_path, data["written"]):
         _write(out / "pages" / f"{page['file_id']}.html", template.render(page=page))
@@ -413,9 +427,10 @@ def write_report(db_path: str | Path, out_dir: str | Path, data: dict | None = N
         path,
         env.get_template("report.html").render(
             charts=charts,
-            docs=docs,
             written=written,
             per_type=ANOMALIES_PER_TYPE,
+            generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            warehouse=store.public_file(db_path).resolve(),
             members_listed=MEMBERS_LISTED,
             **{k: v for k, v in data.items() if k != "written"},
         ),

@@ -91,6 +91,14 @@ def writer_file(db_path: str | Path) -> Path:
     return path.with_name(f".{path.name}.writer")
 
 
+def public_file(db_path: str | Path) -> Path:
+    """The warehouse's own path, given it or its writer's file."""
+    path = Path(db_path)
+    if path.name.startswith(".") and path.name.endswith(".writer"):
+        return path.with_name(path.name[1 : -len(".writer")])
+    return path
+
+
 def _wal(path: Path) -> Path:
     """DuckDB's write-ahead log of a database file."""
     return Path(f"{path}.wal")
