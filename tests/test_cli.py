@@ -275,3 +275,9 @@ def test_query_streams_a_large_result_in_every_format(seeded_warehouse, tmp_path
         assert len(body) == LARGE_ROWS
         assert body[0] == ["0", x, y] and body[-1] == ["1999999", x, y]
         assert "2000000 rows" in (tmp_path / "stderr").read_text()
+
+
+def test_an_unknown_runner_is_refused_before_prefect_starts(tmp_path):
+    result = runner.invoke(app, ["run", "--runner", "foo", "--db", str(tmp_path / "n.duckdb")])
+    assert result.exit_code == 2 and "'foo' is not one of" in result.output
+    assert not (tmp_path / "n.duckdb").exists()

@@ -68,6 +68,11 @@ app = typer.Typer(
 QUERY_REFUSED = 77
 
 
+class Runner(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -84,8 +89,8 @@ def run(
         int | None, typer.Option(help="Batches processed at once (default: one per core).")
     ] = None,
     runner: Annotated[
-        str, typer.Option(help="Where batches are processed: local processes or dask.")
-    ] = "local",
+        Runner, typer.Option(help="Where batches are processed: local processes or dask.")
+    ] = Runner.local,
     address: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
@@ -102,12 +107,12 @@ def run(
         )
     started = time.monotonic()
     try:
-        api = start_prefect(runner)
+        api = start_prefect(runner.value)
     except ValueError as exc:
         raise fail(str(exc)) from None
     with console.status("Loading Prefect…"):
         from newsetl.orchestration.ingest import prefetch, run_ingest
-    prefetch(str(seeds), batch_size, runner, pattern)  # while the local API boots
+    prefetch(str(seeds), batch_size, runner.value, pattern)  # while the local API boots
     if api:
         wait_for_local_api(api)
     from newsetl.orchestration.runtime import quiet_expected_tracebacks
@@ -124,7 +129,7 @@ def run(
                 str(out),
                 batch_size,
                 workers,
-                runner=runner,
+                runner=runner.value,
                 address=address,
                 pattern=pattern,
                 allow_removal=allow_removal,
