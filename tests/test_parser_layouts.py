@@ -361,3 +361,13 @@ def test_on_a_page_with_no_spacing_a_headline_is_told_by_what_follows_it() -> No
         ["老街上的手艺人"],
         ["湿地公园迎来越冬候鸟"],
     ]
+
+
+def test_a_standard_character_alone_is_not_traditional_but_a_run_of_them_is() -> None:
+    """乾 (乾隆, 乾坤) is a standard simplified character too: alone it is no slip; a phrase
+    printed in traditional form is."""
+    kinds = ["traditional_chars"]
+    alone = parse_page("学术史话\n\n本报讯 清代乾、嘉时期的学者重视考据。\n").anomalies
+    assert [a for a in alone if a.type in kinds] == []
+    run = parse_page("学术史话\n\n本报讯 这是一個實驗，大家都很认真。\n").anomalies
+    assert [a.excerpt for a in run if a.type in kinds] == ["個", "實", "驗"]

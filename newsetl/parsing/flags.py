@@ -21,8 +21,21 @@ def _line_at(page: str, pos: int) -> tuple[int, int]:
     return start, min(ends, default=len(page))
 
 
+NEAR_CHANGE = 3  # characters either side within which another one is traditional
+
+
+def _standard(char: str) -> bool:
+    """The character is one of the standard simplified set (GB 2312) as well."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
-    """One anomaly per traditional character (opencc t2s changes it in its line)."""
+    """One anomaly per traditional character (opencc t2s changes it in its line); one that is
+    also a standard simplified character counts only beside another traditional one."""
     out: list[Anomaly] = []
     lines: list[tuple[int, int]] = []
     for pos in scan.traditional:  # ascending, so a line's later characters are skipped
@@ -38,12 +51,15 @@ def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
     for (start, _), text, simple in zip(lines, texts, simples, strict=True):
         if simple == text or len(simple) != len(text):
             continue
-        for i, (a, b) in enumerate(zip(text, simple, strict=True)):
-            if a != b:
-                pos = start + i
-                out.append(
-                    Anomaly("traditional_chars", pos, pos + 1, page[pos : pos + 1], f"{a} → {b}")
-                )
+        changed = [i for i, (a, b) in enumerate(zip(text, simple, strict=True)) if a != b]
+        for i in changed:
+            a, b = text[i], simple[i]
+            if _standard(a) and not any(0 < abs(i - j) <= NEAR_CHANGE for j in changed):
+                continue  # 乾 (乾隆), 著 (著名): standard simplified characters on their own
+            pos = start + i
+            out.append(
+                Anomaly("traditional_chars", pos, pos + 1, page[pos : pos + 1], f"{a} → {b}")
+            )
     return out
 
 
