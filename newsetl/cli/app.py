@@ -268,6 +268,79 @@ def _refused(exc: Exception, message: str) -> bool:
     )
 
 
+# The warehouse's own tables and views (not DuckDB's catalog, not another attached database).
+_OWN = "NOT internal AND database_name = current_database() AND schema_name = 'main'"
+
+
+@app.command()
+def describe(
+    table: Annotated[
+        str | None, typer.Argument(help="A table or view: its columns (default: every one).")
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Show the warehouse's tables and views, or one's columns, with their types and meaning.
+
+    The meanings are the comments stored in the warehouse, which any DuckDB client reads from
+    duckdb_tables(), duckdb_views() and duckdb_columns().
+    """
+    import duckdb
+
+    from newsetl.cli import output
+    from newsetl.warehouse import store
+
+    write = {
+        Format.csv: output.write_csv,
+        Format.json: output.write_json,
+        Format.table: output.write_table,
+    }[format]
+    try:
+        with store.reader(db) as con:
+            kinds = dict(
+                con.execute(
+                    f"SELECT table_name, 'table' FROM duckdb_tables() WHERE {_OWN}"
+                    f" UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE {_OWN}"
+                    " ORDER BY 1"
+                ).fetchall()
+            )
+            if table is None:
+                write(con.execute(_overview_sql(kinds)), sys.stdout)
+            elif table in kinds:
+                write(
+                    con.execute(
+                        "SELECT column_name AS column, data_type AS type,"
+                        " is_nullable AS nullable, comment FROM duckdb_columns()"
+                        f" WHERE {_OWN} AND table_name = ? ORDER BY column_index",
+                        [table],
+                    ),
+                    sys.stdout,
+                )
+            else:
+                raise fail(f"No table or view {table!r} in {db}; there are: {', '.join(kinds)}.")
+    except store.WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except duckdb.Error as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+
+
+def _overview_sql(kinds: dict[str, str]) -> str:
+    """SQL listing each table and view: its kind, row count (tables) and comment."""
+    counts = " UNION ALL ".join(
+        f"SELECT '{name}' AS name, count(*) AS n FROM \"{name}\""
+        for name, kind in kinds.items()
+        if kind == "table"
+    )
+    return (
+        "WITH objects AS ("
+        f"SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE {_OWN}"
+        f" UNION ALL SELECT view_name, 'view', comment FROM duckdb_views() WHERE {_OWN})"
+        " SELECT o.name, o.kind, c.n AS rows, o.comment FROM objects o"
+        f" LEFT JOIN ({counts or 'SELECT NULL AS name, NULL AS n'}) c USING (name)"
+        " ORDER BY o.kind, o.name"
+    )
+
+
 @app.command()
 def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
     """Write the HTML data-quality report from the warehouse."""
