@@ -229,11 +229,7 @@ def query(
     from newsetl.cli import output
     from newsetl.warehouse import store
 
-    write = {
-        Format.csv: output.write_csv,
-        Format.json: output.write_json,
-        Format.table: output.write_table,
-    }[format]
+    write = output.WRITERS[format.value]
     try:
         values = output.parameters(param or [])
     except ValueError as exc:
@@ -290,11 +286,7 @@ def describe(
     from newsetl.cli import output
     from newsetl.warehouse import store
 
-    write = {
-        Format.csv: output.write_csv,
-        Format.json: output.write_json,
-        Format.table: output.write_table,
-    }[format]
+    write = output.WRITERS[format.value]
     try:
         with store.reader(db) as con:
             kinds = dict(

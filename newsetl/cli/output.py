@@ -190,3 +190,6 @@ def write_table(result: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     if not header:
         _print_header(out, names, widths)
     return rows
+
+
+WRITERS = {"csv": write_csv, "json": write_json, "table": write_table}

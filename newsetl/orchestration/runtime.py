@@ -61,10 +61,17 @@ def stop_signals() -> tuple[type[BaseException], ...]:
     return (KeyboardInterrupt, TerminationSignal)
 
 
+# Prefect's background senders (named after their classes) say on the terminal that they
+# are still flushing when the process ends; the run's log is complete either way.
+QUIET_LOGGERS = ("EventsWorker", "APILogWorker")
+
+
 def configure_prefect() -> bool:
     """Apply newsetl's Prefect defaults (user settings win); True when no API server is set."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
     return not os.environ.get("PREFECT_API_URL")
 
 
