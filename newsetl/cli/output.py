@@ -136,7 +136,26 @@ def _lines(text: str, width: int) -> list[str]:
     """A value folded onto lines of at most `width` cells (its own line breaks kept)."""
     if "\n" not in text and cell_len(text) <= width:
         return [text]
-    return [piece for line in text.split("\n") for piece in (chop_cells(line, width) or [""])]
+    return [piece for line in text.split("\n") for piece in _fold(line, width)]
+
+
+def _fold(line: str, width: int) -> list[str]:
+    """One line folded at spaces where it has them (English), else anywhere (Chinese); a
+    word wider than the column is cut."""
+    out: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if cell_len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        pieces = chop_cells(word, width) or [""]
+        out.extend(pieces[:-1])
+        current = pieces[-1]
+    out.append(current)
+    return out
 
 
 def _widths(rows: list[list[str]], widths: list[int], terminal: int | None) -> list[int]:
