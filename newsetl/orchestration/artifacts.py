@@ -100,8 +100,8 @@ def run_markdown(summary: dict) -> str:
             f"## Rejected ({len(rejected)})",
             "",
             "| file | stage | table | row | reason |",
+            "|---|---|---|---|---|",
         ]
-        lines.append("|---|---|---|---|---|")
         for r in rejected[:REJECTED_LISTED]:
             cells = [r["path"], r["stage"], r["table"] or "", r["row_key"] or "", r["reason"] or ""]
             lines.append("| " + " | ".join(build.markdown_cell(str(x)) for x in cells) + " |")

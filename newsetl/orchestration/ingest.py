@@ -89,6 +89,7 @@ def _run_name() -> str:
 
 
 def _this_run_id() -> str:
+    """The run id in this flow run's name (a new one when the run was named otherwise)."""
     name = flow_run.name or ""
     return name.removeprefix(RUN_PREFIX) if name.startswith(RUN_PREFIX) else ledger.new_run_id()
 
@@ -117,9 +118,11 @@ def ingest(
 
     `workers` batches are processed at once (default: one per core); with `local_pool` they
     run in local worker processes, otherwise wherever the flow's task runner sends them.
-    Error-level check failures fail the run unless `fail_on_error` is False (default: the
-    NEWSETL_FAIL_ON_DQ_ERROR setting). `quality_stage=False`
-    loads without checking or reporting (to time the ingest alone): the next run checks.
+    Error-level check failures mark the run failed in `etl_run` and end the flow run in the
+    state "Checks failed" unless `fail_on_error` is False (default: the
+    NEWSETL_FAIL_ON_DQ_ERROR setting); rejected input ends it in "Rejected input".
+    `quality_stage=False` loads without checking or reporting (to time the ingest alone): the
+    next run checks.
     """
     logger = get_run_logger()
     folder, public, out_dir = Path(seeds), Path(db), Path(reports)

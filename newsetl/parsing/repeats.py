@@ -142,7 +142,7 @@ def accidental_pair(text: str, i: int, at_break: bool = False) -> bool:
         # Neither copy belongs to a word: nothing shows which one would be extra (西西帕斯,
         # 上上心, 赛赛衔接); a slip leaves one copy in a word and the other stray.
         return False
-    if _between_words(text, i) or (left_single is False and _joins_next_as_verb(text, i)):
+    if _between_words(text, i) or (not left_single and _joins_next_as_verb(text, i)):
         return False
     verbs = (_pos(a), _pos(window[right[0] : right[1]]))
     if left_single and any(p.startswith("v") for p in verbs):
