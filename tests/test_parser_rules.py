@@ -162,6 +162,34 @@ def test_mixed_width_is_one_page_anomaly() -> None:
     assert sum(a.type == "mixed_punctuation_width" for a in page.anomalies) == 1
 
 
+def test_column_tag_in_ascii_brackets_after_a_title_is_not_mixed_width() -> None:
+    # Online editions append the column to the title in ASCII brackets; the body is full-width.
+    page = parse_page(
+        "河畔新绿又一春(城乡观察)\n\n本报南京3月2日电（记者钱路）春分前后，"
+        "沿河两岸的柳树抽出新芽，游人络绎不绝。\n\n管护人员说：“今年补种了三百株。”\n"
+    )
+    assert not [a for a in page.anomalies if a.type == "mixed_punctuation_width"]
+    mixed = parse_page(
+        "河畔新绿又一春\n\n本报南京3月2日电（记者钱路）春分前后(清明之前)，"
+        "沿河两岸的柳树抽出新芽，游人络绎不绝。\n"
+    )
+    assert [a.type for a in mixed.anomalies].count("mixed_punctuation_width") == 1
+
+
+def test_a_closing_slogan_line_is_not_a_cut_body() -> None:
+    # A line of display type (phrases apart, no punctuation) ends the body before the next
+    # marked headline: a slogan or promotion, not a sentence cut short.
+    page = parse_page(
+        "# 农家书屋开进村\n\n本报讯（记者周岚）日前，村里的农家书屋添置新书五百册。\n\n"
+        "村民闲时来读书，孩子放学来写作业。\n\n读好书　　做新农\n\n\n"
+        "# 新桥通车\n\n本报讯（记者李木）昨日，新桥正式通车。\n"
+    )
+    assert [it.headline_lines for it in page.items] == [["农家书屋开进村"], ["新桥通车"]]
+    assert not [a for a in page.anomalies if a.type == "truncated_article"]
+    cut = parse_page("农家书屋开进村\n\n本报讯（记者周岚）日前，村里的农家书屋添置新书\n")
+    assert [a.type for a in cut.anomalies] == ["truncated_article"]
+
+
 def test_intertitles_kept_apart_from_paragraphs() -> None:
     page = parse_file(ROOT / "seeds" / "003_552fdbae1823c7b1.txt")
     [feature] = [it for it in page.items if it.title == "探索实施“456”机制 打造人性化惠民体系"]

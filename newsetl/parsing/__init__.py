@@ -50,7 +50,8 @@ def _parse(text: str, source: str, encoding: str) -> Page:
     builder = ParagraphBuilder(text, scan)
     items = [build_item(text, d, builder) for d in drafts]
     items = [it for it in items if it.paragraphs or it.headline_lines or it.captions or it.dateline]
-    page_only: list[Anomaly] = mixed_width(text, scan)
+    headlines = [(u.start, u.end) for d in drafts for u in d.headline]
+    page_only: list[Anomaly] = mixed_width(text, scan, headlines)
     for a in layout + traditional_chars(text, scan):
         k = _owner(items, a.start)
         if k is None:

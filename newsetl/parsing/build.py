@@ -56,7 +56,8 @@ def build_item(page: str, d: Draft, builder: ParagraphBuilder) -> Item:
         patterns.ends_sentence(last_text)
         or patterns.DATE_ONLY.match(last_text)
         or patterns.table_row(last_text)
-    )  # a notice ends signed and dated, a table with a row
+        or patterns.display_line(last_text)
+    )  # a notice ends signed and dated, a table with a row, a box with a slogan
     first = paras[0].spans[0] if paras else None
     last = paras[-1].spans[-1] if paras else None
     anomalies.extend(truncation(page, d, first, last, ends_open))

@@ -63,10 +63,16 @@ def traditional_chars(page: str, scan: PageScan) -> list[Anomaly]:
     return out
 
 
-def mixed_width(page: str, scan: PageScan) -> list[Anomaly]:
-    """One page anomaly when half-width CJK punctuation is mixed with full-width marks."""
+def mixed_width(page: str, scan: PageScan, headlines: list[tuple[int, int]]) -> list[Anomaly]:
+    """One page anomaly when half-width CJK punctuation is mixed with full-width marks.
+
+    Marks inside headline lines (`headlines`, page spans) are not counted: online editions
+    append column tags to titles in ASCII brackets (`标题(国际视点)`), a convention of the
+    edition rather than damage to its text.
+    """
     full = scan.full_marks()
     half = scan.half_marks() if full else []
+    half = [i for i in half if not any(a <= i < b for a, b in headlines)]
     if not half:
         return []
     first = half[0]

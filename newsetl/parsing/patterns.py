@@ -123,6 +123,8 @@ SPACED_PHRASES = re.compile(rf"[{CJK}”』」)）][\s]+[{CJK}“『「(（]")
 
 
 _TWO_BLANKS = re.compile(r"\s\s")
+_PUNCTUATION = re.compile(r"[，。、；：！？,.;:!?“”\"'‘’（）()《》]")
+DISPLAY_MAX = 30
 _BLANK = re.compile(r"\s")
 
 
@@ -134,6 +136,14 @@ def table_row(text: str) -> bool:
 def spaced_phrases(text: str) -> int:
     """How many places phrases are spaced apart in text (`SPACED_PHRASES`)."""
     return len(SPACED_PHRASES.findall(text)) if _BLANK.search(text) else 0
+
+
+def display_line(text: str) -> bool:
+    """A line of display type: short phrases spaced apart with no punctuation at all
+    (`看天下大事　　听百姓心声`), a slogan or a promotion, never a sentence cut short."""
+    return (
+        len(text) <= DISPLAY_MAX and spaced_phrases(text) > 0 and _PUNCTUATION.search(text) is None
+    )
 
 
 def ends_sentence(text: str) -> bool:
