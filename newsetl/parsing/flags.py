@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+import numpy as np
+
 from newsetl.model import Anomaly
 from newsetl.parsing import patterns
 from newsetl.parsing.repairs import Para
@@ -72,7 +74,12 @@ def mixed_width(page: str, scan: PageScan, headlines: list[tuple[int, int]]) -> 
     """
     full = scan.full_marks()
     half = scan.half_marks() if full else []
-    half = [i for i in half if not any(a <= i < b for a, b in headlines)]
+    if half and headlines:
+        starts, ends = np.array(sorted(headlines)).T
+        at = np.asarray(half)
+        k = np.searchsorted(starts, at, side="right") - 1  # the last headline line starting before
+        inside = (k >= 0) & (at < ends[np.maximum(k, 0)])
+        half = at[~inside].tolist()
     if not half:
         return []
     first = half[0]
