@@ -62,24 +62,24 @@ def main() -> None:
         profile(args.folder, files, args.profile)
 
 
-def profile(folder: Path, files: list[Path], what: str) -> None:
+def profile(folder: Path, files: list[pagefiles.PageFile], what: str) -> None:
     """cProfile of the parser, or of segmentation and keywords, over the files."""
     from newsetl.enrich.rows import Batch, SourceFile, add_page
 
     pages = []
     for f in files:
-        text, encoding = decode_bytes(f.read_bytes())
+        text, encoding = decode_bytes(pagefiles.read_page_file(folder, f.os_path))
         pages.append((f, text, encoding))
-    parsed = [parse_page(t, f.name, e) for f, t, e in pages] if what == "segment" else []
+    parsed = [parse_page(t, f.path, e) for f, t, e in pages] if what == "segment" else []
     prof = cProfile.Profile()
     prof.enable()
     if what == "parse":
         for f, text, encoding in pages:
-            parse_page(text, f.name, encoding)
+            parse_page(text, f.path, encoding)
     else:
         batch = Batch()
         for (f, _, _), page in zip(pages, parsed, strict=True):
-            add_page(batch, SourceFile(f.name, "0" * 64, 0), page, "profile", None)
+            add_page(batch, SourceFile(f.path, "0" * 64, 0), page, "profile", None)
         batch.rank_keywords()
     prof.disable()
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +154,27 @@ def test_anomaly_links_open_the_article(browser, hostile_report):
     target = href.split("#", 1)[1]
     assert browser.find_elements(By.ID, target)
     assert _errors(browser) == []
+
+
+def _small_files() -> None:
+    """In the child: files may not grow past 16 KB (a full disk, as far as writes see)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16_000, 16_000))
+
+
+def test_a_report_that_cannot_be_written_names_its_page(seeded_warehouse, tmp_path):
+    db, _ = seeded_warehouse
+    out = tmp_path / "reports"
+    newsetl = Path(sys.executable).with_name("newsetl")
+    done = subprocess.run(
+        [str(newsetl), "report", "--db", str(db), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_small_files,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = [x for x in done.stderr.splitlines() if "Cannot write the report page" in x]
+    assert str(out) in line and "File too large" in line
+    assert not list(out.rglob("*.tmp"))

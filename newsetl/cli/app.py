@@ -343,6 +343,8 @@ def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
         path = build.write_report(db, out)
     except store.WarehouseError as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(exc.strerror or str(exc)) from None
     console.print(f"Report written to {path}")
 
 

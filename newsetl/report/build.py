@@ -439,9 +439,15 @@ def write_report(
 
 
 def _write(path: Path, html: str) -> None:
+    """Write a page whole (a temporary file renamed over it); an error names the page."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise OSError(exc.errno, f"Cannot write the report page {path}: {reason}") from exc
 
 
 def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
