@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from newsetl.counts import BATCH_OUTCOMES, RunCounts
 from newsetl.enrich.rows import Batch, SourceFile, add_page
 from newsetl.parsing import parse_page
 from newsetl.source import pagefiles
@@ -42,21 +43,22 @@ class BatchResult:
     seconds: Counter[str] = field(default_factory=Counter)  # by stage (STAGES)
     size_bytes: int = 0
 
-    def counts(self) -> Counter[str]:
+    def counts(self) -> RunCounts:
         """Files by outcome, loaded items, paragraphs, anomalies by type, and rejected rows."""
-        c: Counter[str] = Counter(o["outcome"] for o in self.outcomes)
-        c["items"] = len(self.frames.get("fact_article", ()))
+        outcomes = Counter(o["outcome"] for o in self.outcomes)
+        c = RunCounts(**{k: outcomes[k] for k in BATCH_OUTCOMES}, bytes=self.size_bytes)
+        c.items = len(self.frames.get("fact_article", ()))
         rejected = {
             (q["path"], q["table_name"], q["row_key"])
             for q in self.quarantine
             if q["stage"] == "validate"
         }
-        c["rejected_rows"] = len(rejected)
-        c["rejected_items"] = sum(table == "fact_article" for _, table, _ in rejected)
-        c["paragraphs"] = len(self.frames.get("fact_paragraph", ()))
+        c.rejected_rows = len(rejected)
+        c.rejected_items = sum(table == "fact_article" for _, table, _ in rejected)
+        c.paragraphs = len(self.frames.get("fact_paragraph", ()))
         anomalies = self.frames.get("dq_anomaly")
         if anomalies is not None:
-            c.update(f"anomaly:{t}" for t in anomalies.column("type").to_pylist())
+            c.anomalies.update(anomalies.column("type").to_pylist())
         return c
 
     def rejected(self) -> list[dict]:

@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections import Counter
 from pathlib import Path
 
+from newsetl.counts import RunCounts
 from newsetl.orchestration.ingest import ingest
 from newsetl.warehouse import ledger, store
 from tests.conftest import REPO, SEEDS, rows
@@ -94,7 +94,7 @@ def test_a_failure_that_could_not_be_recorded_is_recorded_next_run(prefect_serve
     # Another DuckDB client holds the writer's file for writing: the failure cannot be written.
     client = hold(f"import duckdb; con = duckdb.connect({str(work)!r})")
     try:
-        counts = Counter(loaded=2)
+        counts = RunCounts(loaded=2)
         recorded = ledger.record_failure(work, "20200101T000000-failed01", counts, 3.0, "IOError")
     finally:
         kill(client)

@@ -125,7 +125,7 @@ def test_a_page_that_turns_into_a_fifo_after_the_scan_is_quarantined(seeds_copy,
         os.mkfifo(victim)
         result = batch.process_batch(seeds_copy, plan.to_load, "fifo-run")
         ledger.load_batch(con, result, plan.folders)
-    assert result.counts()["loaded"] == 4
+    assert result.counts().loaded == 4
     assert rows(db, "SELECT path, stage, reason FROM quarantine") == [
         (victim.name, "read", f"{victim.name}: it is not a regular file")
     ]

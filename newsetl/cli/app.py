@@ -164,8 +164,8 @@ def print_summary(summary: dict, wall: float) -> None:
         ("paragraphs", "paragraphs"),
     ]:
         table.add_row(label, str(c.get(key, 0)))
-    for key in sorted(k for k in c if k.startswith("anomaly:")):
-        table.add_row(f"anomalies: {key.split(':', 1)[1]}", str(c[key]))
+    for kind, n in c.get("anomalies", {}).items():
+        table.add_row(f"anomalies: {kind}", str(n))
     checks = summary["checks"]
     table.add_row(
         "checks", f"{checks['checks']} run, {checks['failed']} failed, {checks['errors']} errors"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from collections import Counter, deque
+from collections import deque
 from pathlib import Path
 
 from prefect import flow, get_run_logger, tags
@@ -24,18 +23,12 @@ from newsetl.orchestration.artifacts import (
     publish_run_summary,
     write_report,
 )
-from newsetl.orchestration.tasks import (
-    finish_folder,
-    held_warehouse,
-    load,
-    process_files,
-    scan_folder,
-    worker_pool,
-)
+from newsetl.orchestration.tasks import finish_folder, load, process_files, scan_folder, worker_pool
 from newsetl.report import build
 from newsetl.source import inventory, pagefiles
 from newsetl.warehouse import ledger, store
 from newsetl.warehouse.lock import writer_lock
+from newsetl.warehouse.runbook import RunBook
 
 DEFAULT_BATCH_SIZE = 200
 LOCK_WAIT_SECONDS = 60
@@ -124,159 +117,86 @@ def ingest(
     `quality_stage=False` loads without checking or reporting (to time the ingest alone): the
     next run checks.
     """
-    logger = get_run_logger()
-    folder, public, out_dir = Path(seeds), Path(db), Path(reports)
-    workers = workers or default_workers()
-    started = time.monotonic()
-    stages: Counter[str] = Counter()
+    folder, public = Path(seeds), Path(db)
+    book = RunBook(_this_run_id(), folder, get_run_logger())
     # The run writes the writer's own file and publishes it at `db` when it ends.
     with (
         writer_lock(public, wait_seconds=LOCK_WAIT_SECONDS),
-        store.writing(public, logger) as db_path,
+        store.writing(public, book.logger) as work,
     ):
-        tick = time.perf_counter()
-        plan = scan_folder(folder, db_path, pattern, allow_removal)
-        stages["scan"] = time.perf_counter() - tick
-        run_id = _this_run_id()
-        with store.connection(db_path) as con:
-            settled = ledger.settle_dead_runs(con, db_path, run_id)
-            ledger.start_run(con, run_id, folder)
-        if settled:
-            logger.warning("Recorded the end of %d earlier runs that ended unrecorded.", settled)
-        counts: Counter[str] = Counter(
-            seen=plan.seen,
-            unchanged=len(plan.unchanged) + len(plan.rejected),
-            skipped=len(plan.skipped),
-        )
-        rejected: list[dict] = []
-        try:
-            todo = plan.to_load
-            logger.info(
-                "%d files: %d to load, %d unchanged, %d removed; %d entries skipped",
-                plan.seen,
-                len(todo),
-                len(plan.unchanged),
-                len(plan.removed),
-                len(plan.skipped),
-            )
-            for skipped in plan.skipped:
-                logger.warning("Skipped %s: %s.", skipped.path, skipped.reason)
-            if plan.hold_reason:
-                logger.warning(plan.hold_reason)
-                counts["removal_held"] = len(plan.held)
-            batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
-            changed = frozenset(e.path for e in plan.changed)
-            pool_size = workers if local_pool and len(batches) > 1 else 1
-            with worker_pool(pool_size), held_warehouse(db_path):
-                in_flight: deque[PrefectFuture[batch.BatchResult]] = deque()
-                for batch in batches:
-                    in_flight.append(process_files.submit(folder, batch, run_id, changed))
-                    if len(in_flight) > workers:
-                        _load_next(db_path, plan, in_flight, counts, stages, rejected)
-                while in_flight:
-                    _load_next(db_path, plan, in_flight, counts, stages, rejected)
-                finish_folder(db_path, run_id, plan)
-                tick = time.perf_counter()
-            stages["load"] += time.perf_counter() - tick  # the final checkpoint
-            counts["removed"] = len(plan.removed)
+        with book.timed("scan"):
+            plan = scan_folder(folder, work, pattern, allow_removal)
+        book.open(work, plan)
+        with book.failing(work):
+            _load_folder(work, plan, book, batch_size, workers or default_workers(), local_pool)
             if quality_stage:
-                checks = _check(db_path, run_id, out_dir, counts, stages, fail_on_error)
-                report_path: Path | None = out_dir / "index.html"
-                checks_stood = not checks.dq_run_id.startswith(run_id)  # nothing changed
-                if checks_stood and build.stands(db_path, out_dir):
-                    logger.info("Nothing changed: the report %s stands.", report_path)
-                else:
-                    tick = time.perf_counter()
-                    report_path = write_report(db_path, out_dir, run_id, _run_row(run_id, counts))
-                    stages["report"] = time.perf_counter() - tick
+                checks, report = _check_and_report(work, book, Path(reports), fail_on_error)
             else:
-                checks, report_path = suites.CheckSummary(f"{run_id}:unchecked"), None
-        except BaseException as exc:
-            message = f"{type(exc).__name__}: {exc}"
-            seconds = time.monotonic() - started
-            if not ledger.record_failure(db_path, run_id, counts, seconds, message):
-                logger.warning("Could not record the failure in %s: the next run will.", db_path)
-            raise
-        seconds = time.monotonic() - started
-        status = "failed" if checks.errors else "completed"
-        with store.connection(db_path) as con:
-            message = checks.message if quality_stage else "not checked: the next run checks"
-            if plan.hold_reason:
-                message += f"; {plan.hold_reason}"
-            ledger.finish_run(con, run_id, status, counts, seconds, message)
-    summary = {
-        "run_id": run_id,
-        "status": status,
-        "counts": dict(counts),
-        "seconds": seconds,
-        "stages": {s: round(stages[s], 3) for s in ledger.STAGES},
-        "bytes": counts["bytes"],
-        "report": str(report_path) if report_path else None,
-        "checks": checks.as_dict(),
-        "rejected": rejected,
-        "removal_held": plan.hold_reason,
-    }
+                checks, report = suites.CheckSummary(f"{book.run_id}:unchecked"), None
+        message = checks.message if quality_stage else "not checked: the next run checks"
+        status = book.close(work, checks.errors, message)
+    summary = book.summary(status, checks.as_dict(), report)
     publish_run_summary(summary)
     return final_state(summary)
 
 
-def _run_row(run_id: str, counts: Counter[str]) -> dict:
-    """This run's counts as its etl_run row will hold them, for the report it writes."""
-    files = ("seen", "loaded", "changed", "unchanged", "removed", "quarantined")
-    return {"run_id": run_id, **{f"files_{k}": counts[k] for k in files}}
-
-
-def _load_next(
-    db: Path,
-    plan: inventory.ScanPlan,
-    in_flight: deque[PrefectFuture[batch.BatchResult]],
-    counts: Counter[str],
-    stages: Counter[str],
-    rejected: list[dict],
+def _load_folder(
+    db: Path, plan: inventory.ScanPlan, book: RunBook, batch_size: int, workers: int, local: bool
 ) -> None:
-    """Wait for the oldest batch in flight, load it, and name what it rejected in the log."""
-    result = in_flight.popleft().result()
-    tick = time.perf_counter()
-    load(db, result, plan.folders)
-    stages["load"] += time.perf_counter() - tick
-    stages.update(result.seconds)
-    counts.update(result.counts())
-    counts["bytes"] += result.size_bytes
-    logger = get_run_logger()
-    for r in result.rejected():
-        rejected.append(r)
-        if r["table"]:
-            logger.warning(
-                "Rejected %s %s of %s: %s.", r["table"], r["row_key"], r["path"], r["check"]
-            )
-        else:
-            logger.warning("Quarantined %s.", r["reason"])
-    result.release()
+    """Process the files to load in batches, `workers` at once, and load them in order in
+    this process (one DuckDB writer); then record the files that left the folder."""
+    todo = plan.to_load
+    batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+    changed = frozenset(e.path for e in plan.changed)
+    with (
+        worker_pool(workers if local and len(batches) > 1 else 1) as pool,
+        store.loading(db) as con,
+    ):
+        in_flight: deque[PrefectFuture[batch.BatchResult]] = deque()
+
+        def load_next() -> None:
+            result = in_flight.popleft().result()
+            with book.timed("load"):
+                load(con, result, plan.folders)
+            book.loaded(result)
+            result.release()
+
+        for files in batches:
+            in_flight.append(process_files.submit(book.folder, files, book.run_id, changed, pool))
+            if len(in_flight) > workers:
+                load_next()
+        while in_flight:
+            load_next()
+        with book.timed("load"):
+            finish_folder(con, book.run_id, plan)
+            con.close()  # the final checkpoint
+    book.counts.removed = len(plan.removed)
 
 
-def _check(
-    db: Path,
-    run_id: str,
-    out_dir: Path,
-    counts: Counter[str],
-    stages: Counter[str],
-    fail_on_error: bool | None,
-) -> suites.CheckSummary:
-    """Check the warehouse after a run that changed it; otherwise the last check stands."""
-    if not (counts["loaded"] or counts["changed"] or counts["quarantined"] or counts["removed"]):
+def _check_and_report(
+    db: Path, book: RunBook, out_dir: Path, fail_on_error: bool | None
+) -> tuple[suites.CheckSummary, Path]:
+    """Check the warehouse after a run that changed it (otherwise the last check stands),
+    then write the report unless the standing one still describes the warehouse."""
+    last = None
+    if not book.counts.changed_data:
         with store.connection(db) as con:
-            last = standing.standing_checks(con, run_id)
-        if last is not None:
-            if fail_on_error is not None:
-                last.fail_on_error = fail_on_error
-            get_run_logger().info(
-                "Nothing changed since check %s: its results stand.", last.dq_run_id
-            )
-            return last
-    tick = time.perf_counter()
-    checks = check_warehouse(db, run_id, fail_on_error)
-    stages["checks"] = time.perf_counter() - tick
-    return checks
+            last = standing.standing_checks(con, book.run_id)
+    report = out_dir / "index.html"
+    if last is not None:
+        if fail_on_error is not None:
+            last.fail_on_error = fail_on_error
+        book.logger.info("Nothing changed since check %s: its results stand.", last.dq_run_id)
+        if build.stands(db, out_dir):
+            book.logger.info("Nothing changed: the report %s stands.", report)
+            return last, report
+        checks = last
+    else:
+        with book.timed("checks"):
+            checks = check_warehouse(db, book.run_id, fail_on_error)
+    with book.timed("report"):
+        report = write_report(db, out_dir, book.run_id, book.report_row())
+    return checks, report
 
 
 def run_ingest(

@@ -22,88 +22,50 @@ from newsetl import batch
 from newsetl.source import inventory
 from newsetl.warehouse import ledger, store
 
-# Every checkpoint rewrites the tables' last, partly filled row groups (about 3 s for
-# fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
-# share one connection and checkpoint every CHECKPOINT_EVERY of write-ahead log instead.
-CHECKPOINT_EVERY = "256MB"
-
-_pool: ProcessPoolExecutor | None = None
-_writer: duckdb.DuckDBPyConnection | None = None
-
 
 @contextmanager
-def held_warehouse(db: Path) -> Iterator[None]:
-    """Keep one connection open for the loads of a run (closed, so checkpointed, on exit)."""
-    global _writer
-    con = store.connect(db)
-    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
-    _writer = con
-    try:
-        yield
-    finally:
-        _writer = None
-        con.close()
-
-
-@contextmanager
-def _connection(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The held connection if there is one, otherwise a connection of its own."""
-    if _writer is not None:
-        yield _writer
-        return
-    with store.connection(db) as con:
-        yield con
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[None]:
-    """Process batches in `workers` local processes while inside (inline when below 2)."""
-    global _pool
-    if workers < 2 or _pool is not None:
-        yield
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """`workers` local processes for batches while inside; None (inline) when below 2."""
+    if workers < 2:
+        yield None
         return
     # spawn, not fork: the flow's process runs threads and holds the warehouse lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=batch.warm_up) as pool:
-        _pool = pool
-        try:
-            yield
-        finally:
-            _pool = None
+        yield pool
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=600)
 def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> inventory.ScanPlan:
     """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
-    con = store.connect(db)
-    try:
+    with store.connection(db) as con:
         store.migrate(con)
         return inventory.scan(folder, con, pattern, allow_removal)
-    finally:
-        con.close()
 
 
 # No timeout: the flow submits this task to a thread, where Prefect cannot enforce one.
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def process_files(
-    folder: Path, entries: list[inventory.FileEntry], run_id: str, changed: frozenset[str]
+    folder: Path,
+    entries: list[inventory.FileEntry],
+    run_id: str,
+    changed: frozenset[str],
+    pool: ProcessPoolExecutor | None = None,
 ) -> batch.BatchResult:
-    """Decode, parse, segment and validate one batch of files (in a worker process if any)."""
-    if _pool is None:
+    """Decode, parse, segment and validate one batch of files (in `pool` if given)."""
+    if pool is None:
         return batch.process_batch(folder, entries, run_id, changed)
-    return _pool.submit(batch.process_batch, folder, entries, run_id, changed).result()
+    return pool.submit(batch.process_batch, folder, entries, run_id, changed).result()
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4], timeout_seconds=1800)
-def load(db: Path, result: batch.BatchResult, folders: list[str]) -> None:
+def load(con: duckdb.DuckDBPyConnection, result: batch.BatchResult, folders: list[str]) -> None:
     """Load one processed batch of the folder in one transaction."""
-    with _connection(db) as con:
-        ledger.load_batch(con, result, folders)
+    ledger.load_batch(con, result, folders)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 4])
-def finish_folder(db: Path, run_id: str, plan: inventory.ScanPlan) -> None:
+def finish_folder(con: duckdb.DuckDBPyConnection, run_id: str, plan: inventory.ScanPlan) -> None:
     """Flag and record the files that left the folder."""
-    with _connection(db) as con:
-        store.mark_removed(con, plan.removed, plan.folders)
-        ledger.record_removed(con, run_id, plan.removed)
+    store.mark_removed(con, plan.removed, plan.folders)
+    ledger.record_removed(con, run_id, plan.removed)

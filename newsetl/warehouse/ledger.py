@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import uuid
-from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pyarrow as pa
 
 from newsetl import __version__
 from newsetl.batch import BatchResult
+from newsetl.counts import RunCounts
 from newsetl.warehouse import store
 
 # Stages whose seconds a run measures, in pipeline order.
@@ -56,7 +56,7 @@ def unrecorded_path(db_path: str | Path) -> Path:
 
 
 def record_failure(
-    db_path: str | Path, run_id: str, counts: Counter[str], seconds: float, message: str
+    db_path: str | Path, run_id: str, counts: RunCounts, seconds: float, message: str
 ) -> bool:
     """Record a run as failed; when the warehouse cannot take it (full disk, a client
     holding the file), leave it in `unrecorded_path` for the next run. Whether it was
@@ -66,7 +66,12 @@ def record_failure(
             finish_run(con, run_id, "failed", counts, seconds, message)
         return True
     except (duckdb.Error, store.WarehouseError, OSError):
-        end = {"run_id": run_id, "counts": dict(counts), "seconds": seconds, "message": message}
+        end = {
+            "run_id": run_id,
+            "counts": counts.as_dict(),
+            "seconds": seconds,
+            "message": message,
+        }
         try:
             with unrecorded_path(db_path).open("a", encoding="utf-8") as f:
                 f.write(json.dumps(end, ensure_ascii=False) + "\n")
@@ -91,7 +96,7 @@ def settle_dead_runs(con: duckdb.DuckDBPyConnection, db_path: str | Path, run_id
                 con,
                 end["run_id"],
                 "failed",
-                Counter(end["counts"]),
+                RunCounts.from_dict(end["counts"]),
                 end["seconds"],
                 f"{end['message']} (recorded by run {run_id})",
             )
@@ -140,7 +145,7 @@ def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     status: str,
-    counts: Counter[str],
+    counts: RunCounts,
     seconds: float,
     message: str | None = None,
 ) -> None:
@@ -152,15 +157,15 @@ def finish_run(
         " message = ? WHERE run_id = ?",
         [
             status,
-            counts["seen"],
-            counts["loaded"],
-            counts["changed"],
-            counts["unchanged"],
-            counts["removed"],
-            counts["quarantined"],
-            counts["items"],
-            counts["paragraphs"],
-            sum(v for k, v in counts.items() if k.startswith("anomaly:")),
+            counts.seen,
+            counts.loaded,
+            counts.changed,
+            counts.unchanged,
+            counts.removed,
+            counts.quarantined,
+            counts.items,
+            counts.paragraphs,
+            counts.anomalies.total(),
             seconds,
             message,
             run_id,

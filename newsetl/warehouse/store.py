@@ -207,6 +207,20 @@ def connection(db_path: str | Path, read_only: bool = False) -> Iterator[duckdb.
         con.close()
 
 
+# Every checkpoint rewrites the tables' last, partly filled row groups (about 3 s for
+# fact_paragraph with its token lists), and closing a connection checkpoints: a run's loads
+# share one connection and checkpoint every CHECKPOINT_EVERY of write-ahead log instead.
+CHECKPOINT_EVERY = "256MB"
+
+
+@contextmanager
+def loading(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one connection a run's loads share (closed, so checkpointed, on exit)."""
+    with connection(db_path) as con:
+        con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
+        yield con
+
+
 @contextmanager
 def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection that reaches the warehouse and nothing else, closed on exit.
