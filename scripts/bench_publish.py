@@ -1,4 +1,4 @@
-"""Time publishing a warehouse (`newsetl.warehouse.store.publish`) at several file sizes.
+"""Time publishing a warehouse (`newsetl.warehouse.publish.publish`) at several file sizes.
 
     python scripts/bench_publish.py --work /tmp/publish --sizes-mb 10,620,5300
 
@@ -16,7 +16,7 @@ import shutil
 import time
 from pathlib import Path
 
-from newsetl.warehouse import store
+from newsetl.warehouse import publish, store
 
 ROW_BYTES = 18  # per row of the filler table, as DuckDB stores it (measured)
 
@@ -46,7 +46,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            store.publish(db)
+            publish.publish(db)
             times.append(time.perf_counter() - started)
         print(f"{mb:8.1f} MB: publish " + ", ".join(f"{t:.2f}" for t in times) + " s", flush=True)
         shutil.rmtree(folder)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from newsetl.orchestration.ingest import ingest
-from newsetl.warehouse import store
+from newsetl.warehouse import publish, store
 from newsetl.warehouse.lock import read_holder
 from tests.conftest import count
 
@@ -31,7 +31,7 @@ print(con.execute("SELECT count(*) FROM dim_source_file").fetchone()[0], flush=T
 # process ended before a checkpoint.
 WRITE_AND_DIE = """
 import os, sys
-from newsetl.warehouse import store
+from newsetl.warehouse import publish, store
 con = store.connect(sys.argv[1])
 con.execute("UPDATE etl_run SET message = 'from-the-log'")
 os._exit(0)
@@ -137,7 +137,7 @@ def test_a_warehouse_from_before_publishing_is_the_writers_starting_point(
     assert summary["counts"]["unchanged"] == 5  # the old file's pages, not a fresh warehouse
     assert store.writer_file(db).exists()
     assert not Path(f"{db}.wal").exists()
-    assert stat.S_IMODE(db.stat().st_mode) == store.PUBLISHED_MODE
+    assert stat.S_IMODE(db.stat().st_mode) == publish.PUBLISHED_MODE
     assert count(db, "SELECT count(*) FROM etl_run WHERE message = 'from-the-log'") == 1
     assert count(db, "SELECT count(*) FROM fact_article") == 41
     assert count(db, f"SELECT count(*) FROM etl_run WHERE run_id = '{summary['run_id']}'") == 1

@@ -26,7 +26,7 @@ from newsetl.orchestration.artifacts import (
 from newsetl.orchestration.tasks import finish_folder, load, process_files, scan_folder, worker_pool
 from newsetl.report import build
 from newsetl.source import inventory, pagefiles
-from newsetl.warehouse import ledger, store
+from newsetl.warehouse import ledger, publish, store
 from newsetl.warehouse.lock import writer_lock
 from newsetl.warehouse.runbook import RunBook
 
@@ -122,7 +122,7 @@ def ingest(
     # The run writes the writer's own file and publishes it at `db` when it ends.
     with (
         writer_lock(public, wait_seconds=LOCK_WAIT_SECONDS),
-        store.writing(public, book.logger) as work,
+        publish.writing(public, book.logger) as work,
     ):
         with book.timed("scan"):
             plan = scan_folder(folder, work, pattern, allow_removal)

@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from newsetl.orchestration.artifacts import check_and_report, write_report
-from newsetl.warehouse import ledger, store
+from newsetl.warehouse import ledger, publish
 from newsetl.warehouse.lock import writer_lock
 
 LOCK_WAIT_SECONDS = 300
@@ -27,7 +27,7 @@ def recheck(db: str = "warehouse/news.duckdb", reports: str = "reports") -> dict
     """Re-run every data-quality suite on the whole warehouse and rewrite the report."""
     logger = get_run_logger()
     run_id = f"{ledger.new_run_id()}-recheck"  # sorts by time with the ingest runs
-    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS), store.writing(db, logger) as work:
+    with writer_lock(db, wait_seconds=LOCK_WAIT_SECONDS), publish.writing(db, logger) as work:
         checks, path = check_and_report(work, run_id, Path(reports))
     logger.info("%s; report written to %s", checks.message, path)
     return {"run_id": run_id, "checks": checks.as_dict(), "report": str(path)}
