@@ -21,11 +21,13 @@ from newsetl.devtools.synth import write_corpus
 from newsetl.parsing import parse_page
 from newsetl.source.decode import read_page
 
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
 
 def corpus_files(out_dir: Path, n_pages: int, seed: int) -> list[Path]:
     """Page files of a generated corpus, written first when out_dir has none."""
     if not (out_dir / "gold.json").exists():
-        write_corpus(out_dir, n_pages, seed)
+        write_corpus(out_dir, n_pages, SEEDS, seed)
     return sorted(out_dir.glob("gen_*.txt"))
 
 

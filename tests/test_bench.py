@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from newsetl.cli.app import app
 from newsetl.devtools import bench
 from newsetl.warehouse import ledger
+from tests.conftest import SEEDS
 
 
 def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_path):
@@ -37,9 +38,9 @@ def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_
 
 
 def test_bench_keeps_its_corpus(tmp_path):
-    pages = bench.corpus(tmp_path, 1, seed=3)
+    pages = bench.corpus(tmp_path, 1, SEEDS, seed=3)
     made = {p.name: p.stat().st_mtime_ns for p in pages.iterdir()}
-    assert bench.corpus(tmp_path, 1, seed=3) == pages
+    assert bench.corpus(tmp_path, 1, SEEDS, seed=3) == pages
     assert {p.name: p.stat().st_mtime_ns for p in pages.iterdir()} == made
 
 

@@ -22,6 +22,7 @@ from newsetl.devtools.synth import (
 )
 from newsetl.parsing import parse_page
 from newsetl.source.decode import decode_bytes
+from tests.conftest import SEEDS as PAGES
 
 SEEDS = (20240501, 7, 99)
 INJECTED = (
@@ -47,7 +48,7 @@ def _need_gold() -> None:
 def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need_gold()
     out = tmp_path_factory.mktemp(f"generated_{request.param}")
-    write_corpus(out, 100, seed=request.param)
+    write_corpus(out, 100, PAGES, seed=request.param)
     return out
 
 
@@ -83,7 +84,7 @@ def test_corpus_layout(corpus: Path) -> None:
 
 def test_generation_is_reproducible_and_decodable() -> None:
     _need_gold()
-    pool = load_pool()
+    pool = load_pool(PAGES)
     first = list(iter_pages(5, seed=3, pool=pool))
     again = list(iter_pages(5, seed=3, pool=pool))
     assert first == again

@@ -18,7 +18,7 @@ from newsetl import batch
 from newsetl.orchestration.ingest import ingest
 from newsetl.source import inventory
 from newsetl.warehouse import ledger, store
-from tests.conftest import rows
+from tests.conftest import SEEDS, rows
 
 # Columns that say when and by which run a row was written, not what it holds.
 LINEAGE_COLUMNS = {"dim_source_file": ("loaded_run", "loaded_at")}
@@ -250,7 +250,7 @@ def test_a_load_killed_half_way_leaves_whole_batches_and_the_next_run_finishes(
     from newsetl.devtools.synth import write_corpus
 
     pages = tmp_path / "corpus"
-    write_corpus(pages, 60, seed=7).unlink()  # the pages without their gold file
+    write_corpus(pages, 60, SEEDS, seed=7).unlink()  # the pages without their gold file
     killed_db = tmp_path / "killed" / "news.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-c", LOADER, str(pages), str(killed_db)],

@@ -34,6 +34,9 @@ def bench(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Files per Prefect task.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the corpus generator.")] = 0,
+    seeds: Annotated[
+        Path, typer.Option(help="The seed pages the corpus is made of (the repository's seeds/).")
+    ] = Path("seeds"),
     ingest_only: Annotated[
         bool, typer.Option(help="Leave out the checks and the report (time the ingest alone).")
     ] = False,
@@ -51,6 +54,8 @@ def bench(
         raise fail(f"--sizes takes whole numbers of MB, like 10,100 (not {sizes!r}).") from None
     if not targets or min(targets) < 1:
         raise fail("--sizes needs at least one size of 1 MB or more.")
+    if not seeds.is_dir():
+        raise fail(f"No seed pages at {seeds}: run in the repository or name them with --seeds.")
     try:
         api = start_prefect(runner)
     except ValueError as exc:
@@ -70,7 +75,7 @@ def bench(
     for mb in targets:
         with console.status(f"{mb} MB: generating the corpus (once) and ingesting it…"):
             try:
-                results.append(in_fresh_process(measure_size, work, mb, seed, options))
+                results.append(in_fresh_process(measure_size, work, mb, seeds, seed, options))
             except ValueError as exc:
                 raise fail(str(exc)) from None
         print_result(results[-1])
@@ -86,7 +91,7 @@ def in_fresh_process(function: Callable[..., T], *args: object) -> T:
         return pool.submit(function, *args).result()
 
 
-def measure_size(work: Path, mb: int, seed: int, options: dict) -> SizeResult:
+def measure_size(work: Path, mb: int, seeds: Path, seed: int, options: dict) -> SizeResult:
     """Generate (or reuse) the corpus of `mb` MB and measure the flow on it (`bench.run_size`)."""
     from newsetl.devtools.bench import run_size
     from newsetl.orchestration.ingest import run_ingest
@@ -94,7 +99,7 @@ def measure_size(work: Path, mb: int, seed: int, options: dict) -> SizeResult:
     def ingest(pages: Path, db: Path, reports: Path) -> dict:
         return run_ingest(str(pages), str(db), str(reports), **options)
 
-    return run_size(work, mb, ingest, seed)
+    return run_size(work, mb, ingest, seeds, seed)
 
 
 def print_result(result: SizeResult) -> None:

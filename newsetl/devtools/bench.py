@@ -50,19 +50,20 @@ class SizeResult:
         return self.mb / self.seconds if self.seconds else 0.0
 
 
-def corpus(root: Path, target_mb: int, seed: int = 0) -> Path:
-    """A folder of generated pages adding up to about `target_mb` MB (made once, then kept)."""
+def corpus(root: Path, target_mb: int, seeds_dir: Path, seed: int = 0) -> Path:
+    """A folder of pages generated from the seed pages in `seeds_dir`, adding up to about
+    `target_mb` MB (made once, then kept)."""
     folder = root / f"corpus_{target_mb}mb"
     pages = folder / "pages"
     if (folder / "done").exists():
         return pages
     shutil.rmtree(folder, ignore_errors=True)
     probe = folder / "probe"
-    write_corpus(probe, PROBE_PAGES, seed)
+    write_corpus(probe, PROBE_PAGES, seeds_dir, seed)
     per_page = sum(p.stat().st_size for p in probe.glob("*.txt")) / PROBE_PAGES
     shutil.rmtree(probe)
     n_pages = max(1, math.ceil(target_mb * MB / per_page))
-    gold = write_corpus(pages, n_pages, seed)
+    gold = write_corpus(pages, n_pages, seeds_dir, seed)
     gold.replace(folder / "gold.json")  # the gold is not a page
     (folder / "done").write_text(f"{n_pages}\n", encoding="utf-8")
     return pages
@@ -121,10 +122,14 @@ def _is_worker(proc: psutil.Process) -> bool:
 
 
 def run_size(
-    root: Path, target_mb: int, ingest: Callable[[Path, Path, Path], dict], seed: int = 0
+    root: Path,
+    target_mb: int,
+    ingest: Callable[[Path, Path, Path], dict],
+    seeds_dir: Path,
+    seed: int = 0,
 ) -> SizeResult:
     """Generate (or reuse) a corpus, ingest it into a fresh warehouse, then again unchanged."""
-    pages = corpus(root, target_mb, seed)
+    pages = corpus(root, target_mb, seeds_dir, seed)
     work = root / f"run_{target_mb}mb"
     shutil.rmtree(work, ignore_errors=True)
     db, reports = work / "news.duckdb", work / "reports"

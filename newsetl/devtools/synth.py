@@ -26,8 +26,6 @@ from typing import Any
 from newsetl.language.textnorm import normalize_text
 from newsetl.parsing import parse_file, patterns
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "seeds_gold.json"
 ENCODINGS = (("utf-8", 5), ("utf-8-sig", 2), ("utf-16", 1), ("gb18030", 2))
 _TO_HALF = str.maketrans("，；：（）！？", ",;:()!?")
@@ -104,8 +102,9 @@ class Style:
     bracket: str  # full | half | mixed
 
 
-def load_pool(seeds_dir: str | Path = SEEDS, gold_path: str | Path = GOLD) -> list[PoolItem]:
-    """Seed items that end on a full sentence, with the parser's repaired paragraphs."""
+def load_pool(seeds_dir: str | Path, gold_path: str | Path = GOLD) -> list[PoolItem]:
+    """Items of the seed pages in `seeds_dir` (the pages `gold_path` describes) that end on a
+    full sentence, with the parser's repaired paragraphs."""
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     pool: list[PoolItem] = []
     for name, entry in gold["files"].items():
@@ -513,24 +512,25 @@ def make_page(rng: random.Random, pool: list[PoolItem]) -> tuple[bytes, str, dic
 
 
 def iter_pages(
-    n_pages: int, seed: int, pool: list[PoolItem] | None = None
+    n_pages: int, seed: int, pool: list[PoolItem]
 ) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
-    """(file name, bytes, gold entry) for n_pages new pages, reproducible from seed."""
+    """(file name, bytes, gold entry) for n_pages new pages from `pool`, reproducible from seed."""
     rng = random.Random(seed)
-    pool = pool if pool is not None else load_pool()
     for k in range(n_pages):
         data, encoding, gold = make_page(rng, pool)
         yield f"gen_{seed}_{k:06d}_{encoding}.txt", data, gold
 
 
-def write_corpus(out_dir: str | Path, n_pages: int, seed: int = 0) -> Path:
-    """Write n_pages pages and gold.json into out_dir, page by page; returns the gold path."""
+def write_corpus(out_dir: str | Path, n_pages: int, seeds_dir: str | Path, seed: int = 0) -> Path:
+    """Write n_pages pages made of the seed pages' items (`load_pool`) and gold.json into
+    out_dir, page by page; returns the gold path."""
+    pool = load_pool(seeds_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     gold_path = out / "gold.json"
     with gold_path.open("w", encoding="utf-8") as gold:
         gold.write('{"version": 1, "files": {')
-        for k, (name, data, entry) in enumerate(iter_pages(n_pages, seed)):
+        for k, (name, data, entry) in enumerate(iter_pages(n_pages, seed, pool)):
             (out / name).write_bytes(data)
             gold.write(("," if k else "") + "\n" + json.dumps(name) + ": ")
             gold.write(json.dumps(entry, ensure_ascii=False))
