@@ -77,6 +77,19 @@ def test_report_and_recheck_flows(seeded_warehouse, tmp_path):
     assert count(db, f"SELECT count(*) FROM dq_result WHERE dq_run_id LIKE '{result['run_id']}%'")
 
 
+def test_report_and_recheck_before_any_ingest_fail_in_one_line(prefect_server, tmp_path):
+    from newsetl.orchestration.maintenance import recheck, report
+
+    db = tmp_path / "wh" / "news.duckdb"
+    for flow in (report, recheck):
+        state = flow(db=str(db), reports=str(tmp_path / "reports"), return_state=True)
+        assert state.is_failed()
+        assert state.message == (
+            f"No warehouse at {db} yet: run `newsetl run` (or the ingest deployment) first."
+        )
+    assert not db.parent.exists()  # nothing was made in its place
+
+
 def test_serve_without_a_server_says_what_it_needs(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     done = subprocess.run(
