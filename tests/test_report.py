@@ -178,3 +178,37 @@ def test_a_report_that_cannot_be_written_names_its_page(seeded_warehouse, tmp_pa
     [line] = [x for x in done.stderr.splitlines() if "Cannot write the report page" in x]
     assert str(out) in line and "File too large" in line
     assert not list(out.rglob("*.tmp"))
+
+
+def test_anomalies_filter_and_sort_in_the_page(browser, hostile_report):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(hostile_report.as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.anomaly")
+    types = {r.get_attribute("data-type") for r in rows}
+    assert len(types) > 2
+
+    def shown() -> list:
+        return [r for r in browser.find_elements(By.CSS_SELECTOR, "tr.anomaly") if r.is_displayed()]
+
+    Select(browser.find_element(By.ID, "filter-type")).select_by_visible_text("broken_paragraph")
+    assert shown() and {r.get_attribute("data-type") for r in shown()} == {"broken_paragraph"}
+    count = browser.find_element(By.ID, "filter-count").text
+    assert count == f"{len(shown())} of {len(rows)} shown."
+    Select(browser.find_element(By.ID, "filter-type")).select_by_visible_text("all")
+    browser.find_element(By.ID, "filter-text").send_keys("zzz-no-such-text")
+    assert shown() == []
+    browser.find_element(By.ID, "filter-text").clear()
+    browser.execute_script(
+        "document.getElementById('filter-text').dispatchEvent(new Event('input'))"
+    )
+    assert len(shown()) == len(rows)
+
+    type_head = browser.find_elements(By.CSS_SELECTOR, "#anomaly-table th")[2]
+    type_head.click()
+    listed = [r.get_attribute("data-type") for r in shown()]
+    assert listed == sorted(listed)
+    type_head.click()
+    assert [r.get_attribute("data-type") for r in shown()] == sorted(listed, reverse=True)
+    assert _errors(browser) == []
