@@ -21,7 +21,8 @@ from newsetl.source.decode import DecodeError, decode_bytes
 from newsetl.source.inventory import FileEntry
 from newsetl.source.pagefiles import UnreadablePage
 from newsetl.tables import keys
-from newsetl.tables.validate import Rejection, validate
+from newsetl.tables.registry import BY_NAME
+from newsetl.tables.validate import CHECK_ONLY_COLUMNS, Rejection, validate
 
 # Files turned into rows at a time: a worker holds about 0.1 GB of rows for 50 files.
 CHUNK_FILES = 50
@@ -99,57 +100,63 @@ def process_batch(
 ) -> BatchResult:
     """Decode, parse, segment and validate a batch of files; never raises on bad input.
 
-    The files are turned into rows CHUNK_FILES at a time, and each chunk's validated rows are
-    kept as Arrow tables: a worker holds one chunk's Python rows, never a whole batch's.
+    The files are turned into rows CHUNK_FILES at a time, each chunk's rows kept as Arrow
+    tables (a worker holds one chunk's Python rows, never a whole batch's); the batch's rows
+    are then validated at once (Pandera's cost is mostly per call, not per row).
     """
     result = BatchResult({}, [], [])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rowed: dict[str, FileEntry] = {}  # file id -> entry, of the files that became rows
     parts = [
-        _process_chunk(folder, entries[i : i + CHUNK_FILES], run_id, changed, now, result)
+        _process_chunk(folder, entries[i : i + CHUNK_FILES], run_id, now, result, rowed)
         for i in range(0, len(entries), CHUNK_FILES)
     ]
     names = dict.fromkeys(name for part in parts for name in part)
-    result.frames = {
+    tables = {
         name: pa.concat_tables(
             [part[name] for part in parts if name in part], promote_options="permissive"
         )
         for name in names
     }
+    del parts
+    started = time.perf_counter()
+    result.frames = _validated(tables, rowed, run_id, changed, now, result)
+    result.seconds["validate"] += time.perf_counter() - started
     return result
+
+
+def _quarantine_row(
+    run_id: str, entry: FileEntry, stage: str, reason: str, now: dt.datetime, **extra: str | None
+) -> dict:
+    """A quarantine row: a file (or one row of it) rejected at `stage`, and why."""
+    return {
+        "run_id": run_id,
+        "path": entry.path,
+        "sha256": entry.sha256,
+        "stage": stage,
+        "table_name": extra.get("table"),
+        "row_key": extra.get("row_key"),
+        "check_name": extra.get("check"),
+        "column_name": extra.get("column"),
+        "value": extra.get("value"),
+        "reason": reason,
+        "quarantined_at": now,
+    }
 
 
 def _process_chunk(
     folder: Path,
     entries: list[FileEntry],
     run_id: str,
-    changed: frozenset[str],
     now: dt.datetime,
     result: BatchResult,
+    rowed: dict[str, FileEntry],
 ) -> dict[str, pa.Table]:
-    """Process a few files into `result` (outcomes, quarantine, seconds); return their rows."""
+    """Turn a few files into rows (as Arrow tables, not yet validated); a file that cannot be
+    read, decoded or parsed goes to `result`'s quarantine, the others into `rowed`."""
     return_free_memory()  # what the previous chunk of this process left
     batch = Batch()
     seconds = result.seconds
-    outcomes, quarantine = result.outcomes, result.quarantine
-
-    def reject(entry: FileEntry, stage: str, reason: str, **extra: str | None) -> None:
-        quarantine.append(
-            {
-                "run_id": run_id,
-                "path": entry.path,
-                "sha256": entry.sha256,
-                "stage": stage,
-                "table_name": extra.get("table"),
-                "row_key": extra.get("row_key"),
-                "check_name": extra.get("check"),
-                "column_name": extra.get("column"),
-                "value": extra.get("value"),
-                "reason": reason,
-                "quarantined_at": now,
-            }
-        )
-
-    ids: dict[str, FileEntry] = {}
     for entry in entries:
         try:
             started = time.perf_counter()
@@ -176,10 +183,10 @@ def _process_chunk(
             stage = "parse"
             reason = f"{entry.path}: the parser failed ({type(exc).__name__}: {exc})"
         else:
-            ids[keys.file_id(entry.path, entry.sha256)] = entry
+            rowed[keys.file_id(entry.path, entry.sha256)] = entry
             continue
-        reject(entry, stage, reason)
-        outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
+        result.quarantine.append(_quarantine_row(run_id, entry, stage, reason, now))
+        result.outcomes.append(_outcome(run_id, entry, None, "quarantined", reason))
 
     started = time.perf_counter()
     batch.rank_keywords()
@@ -188,40 +195,62 @@ def _process_chunk(
     batch.sign_paragraphs()
     frames = batch.frames()
     del batch
+    tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
     seconds["tables"] += time.perf_counter() - started
-    started = time.perf_counter()
-    frames, rejections = validate(frames)
-    loaded_files = (
-        set(frames["dim_source_file"]["file_id"]) if "dim_source_file" in frames else set()
-    )
+    return tables
+
+
+def _validated(
+    tables: dict[str, pa.Table],
+    rowed: dict[str, FileEntry],
+    run_id: str,
+    changed: frozenset[str],
+    now: dt.datetime,
+    result: BatchResult,
+) -> dict[str, pa.Table]:
+    """The rows that pass the contracts; each file's outcome and every rejected row go to
+    `result`. Columns no check reads are left out of the frames that are validated."""
+    frames = {
+        name: t.drop_columns([c for c in BY_NAME[name].unread if c in t.column_names]).to_pandas()
+        for name, t in tables.items()
+    }
+    good, rejections = validate(frames)
+    loaded_files = set(good["dim_source_file"]["file_id"]) if "dim_source_file" in good else set()
     by_file: dict[str, list[Rejection]] = {}
     for r in rejections:
         by_file.setdefault(r.file_id or "", []).append(r)
-        entry = ids.get(r.file_id or "")
+        entry = rowed.get(r.file_id or "")
         if entry is not None:
-            reject(
-                entry,
-                "validate",
-                f"{r.table}: {r.check}",
-                table=r.table,
-                row_key=r.row_key,
-                check=r.check,
-                column=r.column,
-                value=r.value,
+            result.quarantine.append(
+                _quarantine_row(
+                    run_id,
+                    entry,
+                    "validate",
+                    f"{r.table}: {r.check}",
+                    now,
+                    table=r.table,
+                    row_key=r.row_key,
+                    check=r.check,
+                    column=r.column,
+                    value=r.value,
+                )
             )
-    for fid, entry in ids.items():
+    for fid, entry in rowed.items():
         if fid not in loaded_files:
             checks = sorted({r.check for r in by_file.get(fid, [])})
-            outcomes.append(
-                _outcome(run_id, entry, fid, "quarantined", "failed checks: " + "; ".join(checks))
-            )
+            reason = "failed checks: " + "; ".join(checks)
+            result.outcomes.append(_outcome(run_id, entry, fid, "quarantined", reason))
         else:
             note = _rejected_note(by_file[fid]) if fid in by_file else None
             outcome = "changed" if entry.path in changed else "loaded"
-            outcomes.append(_outcome(run_id, entry, fid, outcome, note))
-    tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
-    seconds["validate"] += time.perf_counter() - started
-    return tables
+            result.outcomes.append(_outcome(run_id, entry, fid, outcome, note))
+    out = {}
+    for name, df in good.items():
+        table = tables[name]
+        if len(df) < table.num_rows:  # rows dropped: keep the passing ones, in order
+            table = table.take(pa.array(df.index.to_numpy()))
+        out[name] = table.drop_columns([c for c in CHECK_ONLY_COLUMNS if c in table.column_names])
+    return out
 
 
 def _rejected_note(rejections: list[Rejection]) -> str:

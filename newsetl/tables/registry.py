@@ -28,6 +28,8 @@ class Table:
     # Columns stored but not checked row by row before loading: free text and lists as the
     # parser gave them, flags derived from the anomalies, values set by the load or the DDL.
     unchecked: tuple[str, ...] = ()
+    # Unchecked columns that no check reads either: left out of the frame that is validated.
+    unread: tuple[str, ...] = ()
 
 
 TABLES = (
@@ -62,7 +64,13 @@ TABLES = (
     ),
     Table("bridge_article_person", ArticlePersonSchema, "article_id"),
     Table("bridge_article_entity", ArticleEntitySchema, "article_id"),
-    Table("fact_paragraph", ParagraphSchema, "paragraph_id", unchecked=("minhash", "tokens")),
+    Table(
+        "fact_paragraph",
+        ParagraphSchema,
+        "paragraph_id",
+        unchecked=("minhash", "tokens"),
+        unread=("minhash", "tokens"),
+    ),
     Table("fact_article_keyword", ArticleKeywordSchema, "article_id"),
     Table("dq_anomaly", AnomalySchema, "anomaly_id"),
 )
