@@ -35,6 +35,9 @@ def test_bench_ingests_a_generated_corpus_twice_and_reports(prefect_server, tmp_
         assert size["stages"][stage] > 0, stage
     assert size["peak_rss_mb"] > 50 and size["mb_per_s"] > 0
     assert 50 < size["extra"]["peak_pss_mb"] <= size["peak_rss_mb"]
+    extra = size["extra"]
+    assert extra["jieba_seconds"] > 0 and "against plain jieba" in result.output
+    assert extra["vs_jieba"] == extra["jieba_seconds"] / size["seconds"]
 
 
 def test_bench_keeps_its_corpus(tmp_path):

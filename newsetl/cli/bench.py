@@ -122,6 +122,12 @@ def print_result(result: SizeResult) -> None:
         table.add_row(label, f"{seconds:.2f}", f"{rates[stage]:.2f}" if seconds else "-")
     table.add_row("end to end", f"{result.seconds:.2f}", f"{result.mb_per_s:.2f}", style="bold")
     table.add_row(
+        "plain jieba on the same pages (read, jieba.lcut; one process)",
+        f"{result.extra['jieba_seconds']:.2f}",
+        f"{result.extra['jieba_mb_per_s']:.2f}",
+    )
+    table.add_row("end to end against plain jieba", f"{result.extra['vs_jieba']:.2f}×", "")
+    table.add_row(
         "peak RSS (MB): flow + workers (flow alone, largest worker)",
         f"{result.peak_rss_mb:.0f}",
         f"({result.extra['flow_peak_mb']:.0f}, {result.extra['worker_peak_mb']:.0f})",

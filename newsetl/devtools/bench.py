@@ -2,7 +2,9 @@
 
 For each size, a corpus is generated once (`newsetl.devtools.synth.write_corpus`, kept for later
 runs), ingested into a fresh warehouse by the real flow, then ingested again unchanged.
-Memory is sampled from the process tree while the flow runs.
+Memory is sampled from the process tree while the flow runs. Then the same pages go through
+what a user would write instead, in the same process: read each file and `jieba.lcut` it
+(`plain_jieba`); the ratio of the two rates is the pipeline's speed against plain jieba.
 """
 
 from __future__ import annotations
@@ -136,11 +138,13 @@ def run_size(
     with PeakMemory() as memory:
         first = ingest(pages, db, reports)
     again = ingest(pages, db, reports)
+    jieba_seconds = plain_jieba(pages)
     counts = first["counts"]
+    mb = first["bytes"] / MB
     return SizeResult(
         target_mb=target_mb,
         files=counts.get("seen", 0),
-        mb=first["bytes"] / MB,
+        mb=mb,
         seconds=first["seconds"],
         stages=first["stages"],
         peak_rss_mb=memory.peak / MB,
@@ -156,8 +160,27 @@ def run_size(
             "flow_peak_mb": memory.flow_peak / MB,
             "flow_peak_at_s": memory.flow_peak_at,
             "worker_peak_mb": memory.worker_peak / MB,
+            "jieba_seconds": jieba_seconds,
+            "jieba_mb_per_s": mb / jieba_seconds if jieba_seconds else 0.0,
+            "vs_jieba": jieba_seconds / first["seconds"] if first["seconds"] else 0.0,
         },
     )
+
+
+def plain_jieba(pages: Path) -> float:
+    """Seconds to read, decode and `jieba.lcut` every page of the folder, one process, as a
+    user would segment the pages without newsetl (jieba's dictionary loaded beforehand)."""
+    import jieba
+
+    from newsetl.source.decode import decode_bytes
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    started = time.perf_counter()
+    for path in sorted(pages.glob("*.txt")):
+        text, _ = decode_bytes(path.read_bytes())
+        jieba.lcut(text)
+    return time.perf_counter() - started
 
 
 def machine() -> dict[str, str]:
