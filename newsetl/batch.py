@@ -193,9 +193,8 @@ def _process_chunk(
     seconds["segment"] += time.perf_counter() - started
     started = time.perf_counter()
     batch.sign_paragraphs()
-    frames = batch.frames()
+    tables = batch.tables()
     del batch
-    tables = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in frames.items()}
     seconds["tables"] += time.perf_counter() - started
     return tables
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from newsetl.enrich import keywords, signatures
 from newsetl.language import tokens
@@ -83,6 +84,10 @@ class Batch:
     def frames(self) -> dict[str, pd.DataFrame]:
         """One DataFrame per warehouse table that has rows."""
         return {name: pd.DataFrame(rows) for name, rows in self.rows.items() if rows}
+
+    def tables(self) -> dict[str, pa.Table]:
+        """One Arrow table per warehouse table that has rows (a table's rows share their keys)."""
+        return {name: pa.Table.from_pylist(rows) for name, rows in self.rows.items() if rows}
 
 
 def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.datetime) -> float:
