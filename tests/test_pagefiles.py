@@ -120,7 +120,7 @@ def test_a_page_that_turns_into_a_fifo_after_the_scan_is_quarantined(seeds_copy,
     victim = seeds_copy / "001_adedccc03c8950b2.txt"
     with store.connection(db) as con:
         store.migrate(con)
-        plan = inventory.scan(seeds_copy, con)
+        plan = inventory.scan(seeds_copy, store.known_files(con, seeds_copy))
         victim.unlink()
         os.mkfifo(victim)
         result = batch.process_batch(seeds_copy, plan.to_load, "fifo-run")

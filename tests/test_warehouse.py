@@ -205,7 +205,7 @@ def _load_directly(folder: Path, db: Path) -> batch.BatchResult:
     """Scan, process as one batch and load a folder without Prefect; return the batch."""
     with store.connection(db) as con:
         store.migrate(con)
-        plan = inventory.scan(folder, con)
+        plan = inventory.scan(folder, store.known_files(con, folder))
         result = batch.process_batch(folder, plan.to_load, "chunks")
         ledger.load_batch(con, result, plan.folders)
     return result
@@ -231,7 +231,7 @@ from newsetl.warehouse import store
 folder, db = Path(sys.argv[1]), Path(sys.argv[2])
 con = store.connect(db)
 store.migrate(con)
-plan = inventory.scan(folder, con)
+plan = inventory.scan(folder, store.known_files(con, folder))
 con.close()
 todo = plan.to_load
 for i in range(0, len(todo), 10):

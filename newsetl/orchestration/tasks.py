@@ -40,7 +40,7 @@ def scan_folder(folder: Path, db: Path, pattern: str, allow_removal: bool) -> in
     """Migrate the warehouse and find new, changed, unchanged, removed and skipped files."""
     with store.connection(db) as con:
         store.migrate(con)
-        return inventory.scan(folder, con, pattern, allow_removal)
+        return inventory.scan(folder, store.known_files(con, folder), pattern, allow_removal)
 
 
 # No timeout: the flow submits this task to a thread, where Prefect cannot enforce one.

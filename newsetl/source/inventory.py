@@ -6,11 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from newsetl.source import pagefiles
 from newsetl.source.pagefiles import Skipped, UnreadablePage
-from newsetl.warehouse import store
 
 
 @dataclass(frozen=True)
@@ -46,9 +43,18 @@ class ScanPlan:
         return len(self.new) + len(self.changed) + len(self.unchanged) + len(self.rejected)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the warehouse holds of a folder (`newsetl.warehouse.store.known_files`)."""
+
+    folders: list[str]  # the names under which runs recorded the folder
+    current: dict[str, str]  # sha256 of the current version, by path
+    quarantined: dict[str, str]  # sha256 of the version last quarantined, by path
+
+
 def scan(
     folder: Path,
-    con: duckdb.DuckDBPyConnection,
+    known: Known,
     pattern: str = pagefiles.DEFAULT_PATTERN,
     allow_removal: bool = False,
 ) -> ScanPlan:
@@ -58,8 +64,7 @@ def scan(
     empty, or more than half of its current pages are gone: then nothing is removed and the
     plan says why (`hold_reason`), unless `allow_removal`.
     """
-    folders = store.folder_names(con, folder)
-    loaded = store.current_files(con, folders)
+    loaded, rejected = known.current, known.quarantined
     if folder.is_dir():
         listing = pagefiles.list_pages(folder, pattern)
     elif allow_removal:
@@ -68,8 +73,7 @@ def scan(
         raise FileNotFoundError(
             f"The page folder {folder} does not exist: nothing was loaded or removed."
         )
-    rejected = store.quarantined_files(con, folders)
-    plan = ScanPlan(skipped=listing.skipped, folders=folders)
+    plan = ScanPlan(skipped=listing.skipped, folders=known.folders)
     for page in listing.pages:
         rel = page.path
         try:
@@ -77,12 +81,12 @@ def scan(
             entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data), page.os_path)
         except UnreadablePage:  # quarantined with its reason when processed
             entry = FileEntry(rel, None, 0, page.os_path)
-        state = loaded.get(rel)
-        if state is None and rel in rejected and rejected[rel] == entry.sha256:
+        current = loaded.get(rel)
+        if current is None and rel in rejected and rejected[rel] == entry.sha256:
             plan.rejected.append(entry)
-        elif state is None:
+        elif current is None:
             plan.new.append(entry)
-        elif state.sha256 != entry.sha256:
+        elif current != entry.sha256:
             plan.changed.append(entry)
         else:
             plan.unchanged.append(entry)

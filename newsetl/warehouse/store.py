@@ -12,12 +12,12 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from newsetl.source.inventory import Known
 from newsetl.tables.registry import DIMENSION_KEYS, FILE_TABLES, LINEAGE_TABLES, LOAD_ORDER
 
 DDL_DIR = Path(__file__).parent / "migrations"
@@ -46,15 +46,6 @@ log = logging.getLogger(__name__)
 
 class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or written."""
-
-
-@dataclass(frozen=True)
-class FileState:
-    """The current loaded version of one page file."""
-
-    file_id: str
-    path: str
-    sha256: str
 
 
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -185,17 +176,18 @@ def folder_names(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[str
     return sorted({str(target), *(d for d in recorded if Path(d).resolve() == target)})
 
 
-def current_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, FileState]:
-    """Loaded current file versions of one folder (`folder_names`) by path."""
-    rows = con.execute(
-        "SELECT file_id, path, sha256 FROM dim_source_file WHERE status = 'current'"
+def known_files(con: duckdb.DuckDBPyConnection, folder: str | Path) -> Known:
+    """What the warehouse holds of a folder: its names, current and quarantined files."""
+    folders = folder_names(con, folder)
+    current = con.execute(
+        "SELECT path, sha256 FROM dim_source_file WHERE status = 'current'"
         f" AND loaded_run IN ({_FOLDER_RUNS})",
         [folders],
     ).fetchall()
-    return {path: FileState(file_id, path, sha) for file_id, path, sha in rows}
+    return Known(folders, dict(current), _quarantined_files(con, folders))
 
 
-def quarantined_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, str]:
+def _quarantined_files(con: duckdb.DuckDBPyConnection, folders: list[str]) -> dict[str, str]:
     """sha256 by path of the files of one folder whose latest outcome is a quarantine."""
     rows = con.execute(
         "SELECT path, sha256 FROM etl_file_outcome WHERE outcome <> 'unchanged'"
