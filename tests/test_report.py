@@ -212,3 +212,15 @@ def test_anomalies_filter_and_sort_in_the_page(browser, hostile_report):
     type_head.click()
     assert [r.get_attribute("data-type") for r in shown()] == sorted(listed, reverse=True)
     assert _errors(browser) == []
+
+
+def test_failed_checks_are_summarised_by_what_they_mean(hostile_report):
+    html = hostile_report.read_text(encoding="utf-8")
+    table = html[
+        html.index('id="checks-table"') : html.index("</table>", html.index("checks-table"))
+    ]
+    rows = [re.sub(r"<[^>]+>", " ", r) for r in table.split('<tr class="check failing">')[1:]]
+    [cut] = [r for r in rows if "no article is cut off" in r]  # one line, two tables
+    assert "rows of dq_anomaly.type" in cut and "rows of fact_article.is_truncated" in cut
+    assert "True" not in table and "truncated_article," not in table  # no empty examples
+    assert len(rows) < table.count("rows of ")  # checks of one meaning share a line

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from newsetl.model import ANOMALY_TYPES
 from newsetl.warehouse import store
 
 CONTEXT_CHARS = 30
@@ -432,10 +433,37 @@ def write_report(
             generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             warehouse=store.public_file(db_path).resolve(),
             members_listed=MEMBERS_LISTED,
+            failing=failing_checks(data["results"]),
             **{k: v for k, v in data.items() if k != "written"},
         ),
     )
     return path
+
+
+def failing_checks(results: list[dict]) -> list[dict]:
+    """The failed checks by what they mean, errors first: one entry per meaning, with every
+    table and column where it failed and the examples that say something (not a flag's
+    True, not an anomaly type's own name: those rows are listed in the report's tables)."""
+    groups: dict[str, dict] = {}
+    for r in results:
+        if r["success"]:
+            continue
+        meaning = r["description"] or r["expectation"]
+        g = groups.setdefault(
+            meaning, {"meaning": meaning, "severity": r["severity"], "places": [], "examples": []}
+        )
+        if r["severity"] == "error":
+            g["severity"] = "error"
+        column = f".{r['column_name']}" if r["column_name"] else ""
+        g["places"].append(
+            f"{r['unexpected_count']} of {r['element_count']} rows of {r['suite']}{column}"
+        )
+        for example in r["examples"]:
+            if str(example) in ("True", "False") or str(example) in ANOMALY_TYPES:
+                continue
+            if example not in g["examples"]:
+                g["examples"].append(example)
+    return sorted(groups.values(), key=lambda g: g["severity"] != "error")
 
 
 def _write(path: Path, html: str) -> None:
@@ -465,15 +493,14 @@ def markdown_summary(data: dict, run_id: str, report_path: Path) -> str:
             f"**Checks** (`{dq['dq_run_id']}`): {dq['n_checks']} run, {dq['n_failed']} failed, "
             f"{dq['n_errors']} at error level.",
             "",
-            "| Suite | Check | Severity | Unexpected |",
-            "|---|---|---|---|",
+            "| Expected | Severity | Where it does not hold |",
+            "|---|---|---|",
         ]
         lines += [
-            f"| {r['suite']} | {r['description'] or r['expectation']} | {r['severity']} "
-            f"| {r['unexpected_count']} / {r['element_count']} |"
-            for r in data["results"]
-            if not r["success"]
-        ] or ["| all | every check passed | | |"]
+            f"| {markdown_cell(g['meaning'])} | {g['severity']} "
+            f"| {markdown_cell('; '.join(g['places']))} |"
+            for g in failing_checks(data["results"])
+        ] or ["| every check passed | | |"]
     lines += ["", f"**Rejected input:** {len(data['rejected'])} files and rows.", ""]
     if data["rejected"]:
         lines += ["| File | Table | Row | Check or reason |", "|---|---|---|---|"]
