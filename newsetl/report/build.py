@@ -442,16 +442,15 @@ def write_report(
 
 def failing_checks(results: list[dict]) -> list[dict]:
     """The failed checks by what they mean, errors first: one entry per meaning, with every
-    table and column where it failed and the examples that say something (not a flag's
-    True, not an anomaly type's own name: those rows are listed in the report's tables)."""
+    table and column where it failed, the anomaly types it found and the examples that say
+    something (not a flag's True: those rows are listed in the report's tables)."""
     groups: dict[str, dict] = {}
     for r in results:
         if r["success"]:
             continue
         meaning = r["description"] or r["expectation"]
-        g = groups.setdefault(
-            meaning, {"meaning": meaning, "severity": r["severity"], "places": [], "examples": []}
-        )
+        empty = {"places": [], "examples": [], "types": []}
+        g = groups.setdefault(meaning, {"meaning": meaning, "severity": r["severity"], **empty})
         if r["severity"] == "error":
             g["severity"] = "error"
         column = f".{r['column_name']}" if r["column_name"] else ""
@@ -459,10 +458,9 @@ def failing_checks(results: list[dict]) -> list[dict]:
             f"{r['unexpected_count']} of {r['element_count']} rows of {r['suite']}{column}"
         )
         for example in r["examples"]:
-            if str(example) in ("True", "False") or str(example) in ANOMALY_TYPES:
-                continue
-            if example not in g["examples"]:
-                g["examples"].append(example)
+            listed = g["types"] if str(example) in ANOMALY_TYPES else g["examples"]
+            if str(example) not in ("True", "False") and example not in listed:
+                listed.append(example)
     return sorted(groups.values(), key=lambda g: g["severity"] != "error")
 
 
