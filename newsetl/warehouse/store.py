@@ -23,9 +23,11 @@ from newsetl.tables.registry import DIMENSION_KEYS, FILE_TABLES, LINEAGE_TABLES,
 DDL_DIR = Path(__file__).parent / "migrations"
 
 
-# Files written with this setting open in every DuckDB client from 1.0 on (the duckdb CLI
-# served by the package registry included); DuckDB 2.0's own storage format does not.
-STORAGE_COMPATIBILITY = "v1.0.0"
+# Files written with this setting open in every DuckDB client from 1.4 (the long-term
+# support line) on, the duckdb CLI served by the package registry included; DuckDB 2.0's
+# own storage format does not. 1.3's string compression (FSST dictionaries, zstd for long
+# texts) halves the warehouse against 1.0's format.
+STORAGE_COMPATIBILITY = "v1.4.0"
 # DuckDB's memory in a newsetl process (it spills to `<warehouse>.tmp` beyond it); DuckDB's
 # own default is 80 % of the machine's memory, which its block cache fills as the
 # warehouse grows.
@@ -49,7 +51,7 @@ class WarehouseError(RuntimeError):
 
 
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the warehouse, readable by DuckDB 1.x clients too."""
+    """Open (creating if needed) the warehouse, readable by DuckDB 1.4 clients too."""
     path = Path(db_path)
     memory = {"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY}
     if read_only:
