@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -281,3 +282,18 @@ def test_an_unknown_runner_is_refused_before_prefect_starts(tmp_path):
     result = runner.invoke(app, ["run", "--runner", "foo", "--db", str(tmp_path / "n.duckdb")])
     assert result.exit_code == 2 and "'foo' is not one of" in result.output
     assert not (tmp_path / "n.duckdb").exists()
+
+
+def test_textrank_ranks_once_and_says_how_many(seeded_warehouse, tmp_path):
+    source, _ = seeded_warehouse
+    db = tmp_path / "news.duckdb"
+    shutil.copyfile(source, db)
+    first = runner.invoke(app, ["textrank", "--db", str(db), "--out", str(tmp_path / "r")])
+    assert first.exit_code == 0, first.output
+    assert re.search(r"\d+ articles ranked, [1-9]\d* keywords added", first.output)
+    added = count(db, "SELECT count(*) FROM fact_article_keyword WHERE method = 'textrank'")
+    assert f"{added} keywords added" in first.output
+    again = runner.invoke(app, ["textrank", "--db", str(db), "--out", str(tmp_path / "r")])
+    assert again.exit_code == 0 and "0 keywords added" in again.output
+    missing = runner.invoke(app, ["textrank", "--db", str(tmp_path / "none" / "news.duckdb")])
+    assert missing.exit_code == 1 and "No warehouse at" in _one_line_error(missing)

@@ -348,6 +348,36 @@ def report(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
     console.print(f"Report written to {path}")
 
 
+@app.command()
+def textrank(db: DbOpt = DEFAULT_DB, out: OutOpt = Path("reports")) -> None:
+    """Rank the loaded articles that have no TextRank keywords yet, then check and report.
+
+    The ingest ranks keywords by TF-IDF; this is the nightly `textrank` deployment, run now.
+    """
+    from newsetl.orchestration.runtime import quiet_expected_tracebacks, start_prefect
+
+    api = start_prefect()
+    with console.status("Loading Prefect…"):
+        from newsetl.orchestration.maintenance import rank_textrank
+        from newsetl.warehouse.lock import WarehouseBusy
+        from newsetl.warehouse.store import WarehouseError
+    if api:
+        wait_for_local_api(api)
+    quiet_expected_tracebacks((WarehouseBusy, WarehouseError, OSError))
+    with console.status("Ranking articles by TextRank…"):
+        state = rank_textrank(db=str(db), reports=str(out), return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, WarehouseBusy):
+        raise fail(str(result), code=75)
+    if isinstance(result, BaseException):
+        raise fail(f"TextRank did not complete: {type(result).__name__}: {result}")
+    if state.is_failed():
+        raise fail(state.message or "TextRank did not complete.")
+    console.print(f"{result['articles']} articles ranked, {result['keywords']} keywords added.")
+    if "report" in result:
+        console.print(f"Report written to {result['report']}")
+
+
 # Commands kept in their own modules are registered below.
 app.command()(serve)
 app.command()(watch)

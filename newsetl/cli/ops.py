@@ -32,7 +32,7 @@ def serve(
     out: OutOpt = Path("reports"),
     pattern: PatternOpt = DEFAULT_PATTERN,
 ) -> None:
-    """Run the scheduled deployments (ingest, report, recheck) from this process."""
+    """Run the scheduled deployments (ingest, textrank, report, recheck) from this process."""
     from newsetl.orchestration.runtime import configure_prefect
 
     if configure_prefect():

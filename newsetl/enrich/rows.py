@@ -39,8 +39,8 @@ class Batch:
     """Rows of a batch of pages, accumulated per table."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    # (article id, tagged tokens) of the articles whose keywords are still to be ranked
-    unranked: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    # (article id, tokens) of the articles whose keywords are still to be ranked
+    unranked: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
@@ -60,25 +60,23 @@ class Batch:
             row["minhash"] = sig
 
     def rank_keywords(self) -> None:
-        """Add the TF-IDF and TextRank keywords of every unranked article, all at once."""
-        tagged = [t for _, t in self.unranked]
-        ranked = {
-            "tfidf": keywords.tfidf_many([[w for w, _ in t] for t in tagged]),
-            "textrank": keywords.textrank_many(tagged),
-        }
-        for method, per_article in ranked.items():
-            for (aid, _), words in zip(self.unranked, per_article, strict=True):
-                for rank, (word, weight) in enumerate(words, start=1):
-                    self.add(
-                        "fact_article_keyword",
-                        {
-                            "article_id": aid,
-                            "method": method,
-                            "rank": rank,
-                            "keyword": word,
-                            "weight": weight,
-                        },
-                    )
+        """Add the TF-IDF keywords of every unranked article, all at once.
+
+        TextRank runs after the ingest, over the loaded articles (`warehouse.textrank`).
+        """
+        ranked = keywords.tfidf_many([words for _, words in self.unranked])
+        for (aid, _), words in zip(self.unranked, ranked, strict=True):
+            for rank, (word, weight) in enumerate(words, start=1):
+                self.add(
+                    "fact_article_keyword",
+                    {
+                        "article_id": aid,
+                        "method": "tfidf",
+                        "rank": rank,
+                        "keyword": word,
+                        "weight": weight,
+                    },
+                )
         self.unranked = []
 
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -118,7 +116,6 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
         aid = keys.article_id(fid, item_no)
         for a in item.anomalies:
             anomaly_owner[(a.type, a.start, a.end)] = aid
-        tokens_total = 0
         tagged_all: list[tuple[str, str]] = []
         for seq, para in enumerate(item.paragraphs, start=1):
             started = time.perf_counter()
@@ -126,7 +123,6 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
             segmenting += time.perf_counter() - started
             words = [w for w, _ in tagged]
             tagged_all.extend(tagged)
-            tokens_total += len(words)
             spans = para.spans or [(item.start, item.start)]
             batch.add(
                 "fact_paragraph",
@@ -183,7 +179,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 "captions": list(item.captions),
                 "n_paragraphs": len(item.paragraphs),
                 "n_chars": len(item.body),
-                "n_tokens": tokens_total,
+                "n_tokens": len(tagged_all),
                 "start_offset": item.start,
                 "end_offset": item.end,
                 "is_truncated": "truncated_article" in types,
@@ -206,7 +202,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 )
         started = time.perf_counter()
         names = tokens.entities(tagged_all)
-        batch.unranked.append((aid, tagged_all))
+        batch.unranked.append((aid, [w for w, _ in tagged_all]))
         segmenting += time.perf_counter() - started
         for (name, etype), mentions in sorted(names.items()):
             eid = keys.entity_id(name, etype)

@@ -64,6 +64,13 @@ DEPLOYMENTS = (
         cron="0 2 * * *",
     ),
     DeploymentSpec(
+        name="textrank",
+        entrypoint="newsetl/orchestration/maintenance.py:rank_textrank",
+        description="Rank the articles loaded since the last night by TextRank, every night.",
+        parameters={k: DEFAULT_PARAMETERS[k] for k in ("db", "reports")},
+        cron="30 1 * * *",
+    ),
+    DeploymentSpec(
         name="recheck",
         entrypoint="newsetl/orchestration/maintenance.py:recheck",
         description="Re-run every data-quality check on the whole warehouse every Sunday.",
