@@ -33,6 +33,7 @@ MEMBERS_LISTED = 20  # copies listed per group
 NEAR_LISTED = 300  # near-duplicate pairs listed (most similar first)
 PAGES_CHARTED = 60  # bars of the items-per-page chart (pages with most items)
 PAGES_WRITTEN = 500  # pages rendered (those with most highlighted places)
+PAGES_READ = 100  # raw page texts read from the warehouse in one query
 PALETTE = (
     "#3366cc",
     "#dc3912",
@@ -326,7 +327,8 @@ def _by_file(rows: list[dict]) -> dict[str, list[dict]]:
 
 def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
     """The given pages with their items and marks (anomalies and duplicate copies), one at a
-    time: marks and items are read in one query each, the raw text page by page."""
+    time: marks and items are read in one query each, the raw texts `PAGES_READ` pages at a
+    time."""
     con = store.connect(db_path, read_only=True)
     try:
         marks = _by_file(
@@ -359,18 +361,25 @@ def _pages(db_path: str | Path, file_ids: list[str]) -> Iterator[dict]:
                 ],
             )
         )
-        for fid in file_ids:
-            path, text = con.execute(
-                "SELECT path, raw_text FROM dim_source_file WHERE file_id = ?", [fid]
-            ).fetchone()
-            page_marks, page_items = marks.get(fid, []), items.get(fid, [])
-            yield {
-                "file_id": fid,
-                "path": path,
-                "articles": page_items,
-                "segments": page_segments(text, page_marks, page_items),
-                "n_marks": len(page_marks),
+        for at in range(0, len(file_ids), PAGES_READ):
+            chunk = file_ids[at : at + PAGES_READ]
+            texts = {
+                fid: (path, text)
+                for fid, path, text in con.execute(
+                    "SELECT file_id, path, raw_text FROM dim_source_file WHERE file_id = ANY(?)",
+                    [chunk],
+                ).fetchall()
             }
+            for fid in chunk:
+                path, text = texts[fid]
+                page_marks, page_items = marks.get(fid, []), items.get(fid, [])
+                yield {
+                    "file_id": fid,
+                    "path": path,
+                    "articles": page_items,
+                    "segments": page_segments(text, page_marks, page_items),
+                    "n_marks": len(page_marks),
+                }
     finally:
         con.close()
 
