@@ -9,6 +9,7 @@ cluster the task runs on a Dask worker instead and processes its batch there.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -22,6 +23,16 @@ from newsetl import batch
 from newsetl.source import inventory
 from newsetl.warehouse import ledger, store
 
+# Worker processes yield the CPU to the flow's process: the single writer's loads are the
+# run's one serial chain, and a load that waits for a core holds back every later batch.
+WORKER_NICENESS = 15
+
+
+def _start_worker() -> None:
+    """Lower this worker's priority below the writer's, then warm it up."""
+    os.nice(WORKER_NICENESS)
+    batch.warm_up()
+
 
 @contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
@@ -31,7 +42,7 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         return
     # spawn, not fork: the flow's process runs threads and holds the warehouse lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=batch.warm_up) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         yield pool
 
 
