@@ -53,6 +53,7 @@ def test_a_run_is_named_after_itself_keeps_its_info_log_and_names_what_it_reject
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
+        FlowRunFilterId,
         FlowRunFilterName,
         LogFilter,
         LogFilterFlowRunId,
@@ -77,12 +78,18 @@ def test_a_run_is_named_after_itself_keeps_its_info_log_and_names_what_it_reject
                 if any("files:" in log.message for log in logs):
                     break
                 await asyncio.sleep(0.5)
-            return run, logs
+            tasks = await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id]))
+            )
+            return run, logs, tasks
 
-    run, logs = asyncio.run(read())
+    run, logs, tasks = asyncio.run(read())
     assert run.state.type.value == "COMPLETED" and run.state.name == "Rejected input"
     assert "newsetl" in run.tags
     assert any(t.startswith("inbox:") and t.endswith(seeds_copy.name) for t in run.tags)
+    # The tags mark the flow run only: a tagged task run costs a concurrency-limit request.
+    assert {t.name.split("-")[0] for t in tasks} >= {"scan_folder", "process_files", "load"}
+    assert all(not t.tags for t in tasks)
     info = [log.message for log in logs if log.level == 20]
     assert any("files:" in m and "to load" in m for m in info), info[:5]
     (artifact,) = [a for a in _read(RUN_KEY) if summary["run_id"] in (a.description or "")]

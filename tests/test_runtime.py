@@ -65,3 +65,11 @@ def test_the_local_api_dies_with_a_killed_command(tmp_path):
     command.wait()
     server.wait(timeout=30)
     assert not server.is_running()
+
+
+def test_workers_yield_the_cpu_to_the_writer():
+    from newsetl.orchestration.tasks import WORKER_NICENESS, worker_pool
+
+    with worker_pool(2) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
