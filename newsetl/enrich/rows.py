@@ -117,12 +117,14 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
         for a in item.anomalies:
             anomaly_owner[(a.type, a.start, a.end)] = aid
         tagged_all: list[tuple[str, str]] = []
+        words_all: list[str] = []
         for seq, para in enumerate(item.paragraphs, start=1):
             started = time.perf_counter()
             tagged = tokens.tag(para.text)
             segmenting += time.perf_counter() - started
             words = [w for w, _ in tagged]
             tagged_all.extend(tagged)
+            words_all.extend(words)
             spans = para.spans or [(item.start, item.start)]
             batch.add(
                 "fact_paragraph",
@@ -179,7 +181,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 "captions": list(item.captions),
                 "n_paragraphs": len(item.paragraphs),
                 "n_chars": len(item.body),
-                "n_tokens": len(tagged_all),
+                "n_tokens": len(words_all),
                 "start_offset": item.start,
                 "end_offset": item.end,
                 "is_truncated": "truncated_article" in types,
@@ -202,7 +204,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                 )
         started = time.perf_counter()
         names = tokens.entities(tagged_all)
-        batch.unranked.append((aid, [w for w, _ in tagged_all]))
+        batch.unranked.append((aid, words_all))
         segmenting += time.perf_counter() - started
         for (name, etype), mentions in sorted(names.items()):
             eid = keys.entity_id(name, etype)
