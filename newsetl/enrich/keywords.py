@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from itertools import count
 
 import numpy as np
+import pyarrow as pa
 from scipy.sparse import csr_array, eye_array
 from scipy.sparse.linalg import splu
 
@@ -85,10 +85,8 @@ def _groups(articles: Sequence[Sequence[object]]) -> np.ndarray:
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     """Each value as a number, and the distinct values in first-seen order."""
-    first: dict[str, int] = {}
-    seen_at = np.fromiter(map(first.setdefault, values, count()), np.int64, len(values))
-    distinct_at = np.fromiter(first.values(), np.int64, len(first))  # ascending
-    return np.searchsorted(distinct_at, seen_at), list(first)
+    encoded = pa.array(values, pa.string()).dictionary_encode()
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def _keyword(word: str) -> bool:
