@@ -193,6 +193,7 @@ def _process_chunk(
     seconds["segment"] += time.perf_counter() - started
     started = time.perf_counter()
     batch.sign_paragraphs()
+    batch.find_copies()
     tables = batch.tables()
     del batch
     seconds["tables"] += time.perf_counter() - started

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import duckdb
 import numpy as np
 
 from newsetl.checks import duplicates
-from newsetl.enrich import signatures
+from newsetl.enrich import copies, signatures
 from newsetl.warehouse import store
 from tests.conftest import rows
 
@@ -89,7 +90,8 @@ def test_near_pairs_link_one_copy_of_each_exact_group():
     near = _mutate(BASE, 1)
     paras = [
         {"paragraph_id": f"p{i}", "file_id": f"f{i}", "article_id": f"a{i}", "text": text,
-         "norm_hash": duplicates._sha1(text), "minhash": signatures.signature(text)}
+         "norm_hash": hashlib.sha1(text.encode()).hexdigest(),
+         "minhash": signatures.signature(text)}
         for i, text in enumerate([BASE, near, BASE, near, BASE])
     ]  # fmt: skip
     rows = duplicates._near_rows(_paragraph_tables(paras))
@@ -158,8 +160,97 @@ def test_normal_map_places_each_normalised_character():
     from newsetl.language.textnorm import normalize_text
 
     for raw in ("ＡＢ　本报讯 c\td", "ﬁle ½ 本报"):
-        norm, offsets = duplicates._normal_map(raw)
+        norm, offsets = copies.normal_map(raw)
         assert norm == "".join(normalize_text(c) for c in raw)
         assert len(offsets) == len(norm)
         assert all(norm[i] in normalize_text(raw[o]) for i, o in enumerate(offsets.tolist()))
         assert offsets.tolist() == sorted(offsets.tolist())
+
+
+_KEPT_PARAGRAPH = (
+    "　　全市新建改建农村公路一百二十公里，沿线村庄的农产品当天就能运到城里的批发市场。"
+)
+_SPAN = "这条路修通以后，山里的果子和蔬菜再也不愁卖了"
+# A paragraph printed twice at a column break, and a span printed twice inside a paragraph.
+_COPYING_PAGE = (
+    f"乡村公路通到家门口\n\n　　本报讯（记者 李华）{_SPAN}，村民们说，{_SPAN}。今年以来各地加快"
+    f"建设。\n{_KEPT_PARAGRAPH}\n{_KEPT_PARAGRAPH}\n　　下一步将继续完善养护机制。\n"
+)
+
+
+def _copying_batch():
+    import datetime as dt
+
+    from newsetl.enrich.rows import Batch, SourceFile, add_page
+    from newsetl.parsing import parse_page
+
+    batch = Batch()
+    page = parse_page(_COPYING_PAGE)
+    add_page(batch, SourceFile("a.txt", "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
+    batch.find_copies()
+    return batch
+
+
+def test_a_page_lists_its_dropped_block_and_repeated_span_at_load():
+    found = _copying_batch().rows["dq_page_copy"]
+    located = [
+        (r["kind"], r["role"], _COPYING_PAGE[r["start_offset"] : r["end_offset"]]) for r in found
+    ]
+    assert located == [
+        ("paragraph", "paragraph", _KEPT_PARAGRAPH.strip()),
+        ("paragraph", "dropped", _KEPT_PARAGRAPH.strip()),
+        ("span", "span", _SPAN),
+        ("span", "span", _SPAN),
+    ]
+    assert [r["copy_no"] for r in found] == [1, 2, 3, 4]
+    kept, dropped = found[0], found[1]
+    assert kept["paragraph_id"] and kept["anomaly_id"] is None
+    assert dropped["anomaly_id"] and dropped["paragraph_id"] is None
+    assert kept["group_id"] == dropped["group_id"] != found[2]["group_id"] == found[3]["group_id"]
+
+
+def test_a_rejected_paragraph_takes_the_copies_it_holds():
+    from newsetl.tables.validate import validate
+
+    frames = _copying_batch().frames()
+    paragraphs = frames["fact_paragraph"]
+    held = frames["dq_page_copy"]["paragraph_id"].dropna().unique().tolist()
+    paragraphs.loc[paragraphs["paragraph_id"] == held[0], "n_chars"] = -1
+    good, rejections = validate(frames)
+    assert {(r.table, r.row_key) for r in rejections} == {("fact_paragraph", held[0])}
+    assert held[0] not in set(good["dq_page_copy"]["paragraph_id"].dropna())
+    assert len(good["dq_page_copy"]) < len(frames["dq_page_copy"])
+
+
+def test_seed_page_copies_make_their_group(seeded_warehouse):
+    db, _ = seeded_warehouse
+    copies_of = rows(
+        db,
+        "SELECT c.role, c.group_id FROM dq_page_copy c JOIN dq_duplicate_group g USING (group_id)"
+        " WHERE g.excerpt LIKE '到位资金11.24亿元%' ORDER BY c.copy_no",
+    )
+    assert [role for role, _ in copies_of] == ["paragraph", "dropped", "paragraph", "dropped"]
+    orphans = rows(
+        db,
+        "SELECT count(*) FROM dq_page_copy c JOIN dq_duplicate_group g USING (group_id) "
+        "WHERE g.norm_hash <> c.norm_hash",
+    )
+    assert orphans == [(0,)]
+
+
+def test_pages_loaded_before_copies_were_found_get_them_at_the_next_refresh(
+    seeded_warehouse, tmp_path
+):
+    """A warehouse migrated from before dq_page_copy lists its pages as pending."""
+    db, _ = seeded_warehouse
+    copy = tmp_path / "news.duckdb"
+    copy.write_bytes(db.read_bytes())
+    tables = ("dq_page_copy", *duplicates.DUPLICATE_TABLES)
+    before = {t: rows(copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    assert before["dq_page_copy"]
+    with store.connection(copy) as con:
+        con.execute("DELETE FROM dq_page_copy")
+        con.execute("INSERT INTO dq_page_copy_pending SELECT file_id FROM dim_source_file")
+        duplicates.refresh(con)
+    assert {t: rows(copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables} == before
+    assert rows(copy, "SELECT count(*) FROM dq_page_copy_pending") == [(0,)]

@@ -10,6 +10,7 @@ from newsetl.checks import suites
 TABLES = {
     "dim_source_file", "dim_date", "dim_person", "dim_entity", "fact_article", "fact_paragraph",
     "fact_article_keyword", "bridge_article_person", "bridge_article_entity", "dq_anomaly",
+    "dq_page_copy",
 }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from newsetl.enrich import keywords, signatures
+from newsetl.enrich import copies, keywords, signatures
 from newsetl.language import tokens
 from newsetl.language.textnorm import text_hash
 from newsetl.model import Page, severity
@@ -58,6 +58,14 @@ class Batch:
             unsigned, signatures.signatures([r["text"] for r in unsigned]), strict=True
         ):
             row["minhash"] = sig
+
+    def find_copies(self) -> None:
+        """Add the copies each page holds of its own text (dq_page_copy)."""
+        pages = self.rows["dim_source_file"]
+        chars = {p["file_id"]: p["n_chars"] for p in pages}
+        found = copies.page_copies(pages, self.rows["fact_paragraph"], self.rows["dq_anomaly"])
+        for row in found:
+            self.add("dq_page_copy", {**row, "page_chars": chars[row["file_id"]]})
 
     def rank_keywords(self) -> None:
         """Add the TF-IDF keywords of every unranked article, all at once.

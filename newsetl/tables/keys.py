@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 FILE_HEX = 16  # hex digits of a file key after its "f"
+GROUP_HEX = 16  # hex digits of a duplicate group's key after its "g"
 NAME_HEX = 12  # hex digits of a person or entity key after its letter
 SEQ_DIGITS = 3  # digits of an item's or a paragraph's number in its key
 FILE_KEY_LENGTH = 1 + FILE_HEX  # f0123456789abcdef
@@ -48,6 +49,12 @@ def person_id(name: str) -> str:
 def entity_id(name: str, entity_type: str) -> str:
     """Key of a named place, organisation or person found in the text."""
     return "e" + _hex(entity_type, name, n=NAME_HEX)
+
+
+def group_id(kind: str, group_key: str) -> str:
+    """Key of a duplicate group: its kind and key (a normalised-text hash, for a span
+    prefixed by its paragraph)."""
+    return "g" + _hex(kind, group_key, n=GROUP_HEX)
 
 
 def date_key(iso_date: str) -> int:

@@ -1,4 +1,5 @@
-"""Contracts of the bridge tables and of the anomalies found in pages."""
+"""Contracts of the bridge tables, of the anomalies found in pages and of the copies a page
+holds of its own text."""
 
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -44,6 +45,32 @@ class AnomalySchema(pa.DataFrameModel):
     page_chars: Series[int] = pa.Field(ge=0)
 
     @pa.dataframe_check(error="an anomaly's offsets are ordered and inside the raw text")
+    @classmethod
+    def offsets_inside_text(cls, df):
+        return (df["start_offset"] <= df["end_offset"]) & (df["end_offset"] <= df["page_chars"])
+
+
+class PageCopySchema(pa.DataFrameModel):
+    """dq_page_copy: each copy a page holds of its own text, located in the raw text."""
+
+    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
+    copy_no: Series[int] = pa.Field(ge=1)
+    kind: Series[str] = pa.Field(isin=list(patterns.COPY_KINDS))
+    role: Series[str] = pa.Field(isin=list(patterns.COPY_ROLES))
+    group_id: Series[str] = pa.Field(str_matches=patterns.GROUP_ID)
+    norm_hash: Series[str] = pa.Field(str_matches=patterns.SHA1)
+    article_id: Series[str] = pa.Field(nullable=True, str_matches=patterns.ARTICLE_ID)
+    paragraph_id: Series[str] = pa.Field(nullable=True, str_matches=patterns.PARAGRAPH_ID)
+    anomaly_id: Series[str] = pa.Field(nullable=True, str_matches=patterns.ANOMALY_ID)
+    start_offset: Series[int] = pa.Field(ge=0)
+    end_offset: Series[int] = pa.Field(ge=0)
+    n_chars: Series[int] = pa.Field(ge=1)
+    page_chars: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        unique = ("file_id", "copy_no")
+
+    @pa.dataframe_check(error="a copy's offsets are ordered and inside the raw text")
     @classmethod
     def offsets_inside_text(cls, df):
         return (df["start_offset"] <= df["end_offset"]) & (df["end_offset"] <= df["page_chars"])

@@ -13,7 +13,12 @@ import pandera.pandas as pa
 
 from newsetl.tables.articles import ArticleKeywordSchema, ArticleSchema, ParagraphSchema
 from newsetl.tables.dimensions import DateSchema, EntitySchema, PersonSchema, SourceFileSchema
-from newsetl.tables.links import AnomalySchema, ArticleEntitySchema, ArticlePersonSchema
+from newsetl.tables.links import (
+    AnomalySchema,
+    ArticleEntitySchema,
+    ArticlePersonSchema,
+    PageCopySchema,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ TABLES = (
     ),
     Table("fact_article_keyword", ArticleKeywordSchema, "article_id"),
     Table("dq_anomaly", AnomalySchema, "anomaly_id"),
+    Table("dq_page_copy", PageCopySchema, "file_id", unchecked=("excerpt",), unread=("excerpt",)),
 )
 BY_NAME = {t.name: t for t in TABLES}
 SCHEMAS = {t.name: t.model for t in TABLES}

@@ -103,7 +103,8 @@ def _cascade(
     good: dict[str, pd.DataFrame],
     bad_rows: dict[str, set[int]],
 ) -> dict[str, pd.DataFrame]:
-    """Drop the rows of rejected files and articles, and the links to rejected names."""
+    """Drop the rows of rejected files and articles, the links to rejected names, and the
+    rows that point at a rejected paragraph or anomaly."""
 
     def bad(table: str, column: str) -> set:
         df = frames.get(table)
@@ -114,7 +115,17 @@ def _cascade(
         "bridge_article_person": ("person_id", bad("dim_person", "person_id")),
         "bridge_article_entity": ("entity_id", bad("dim_entity", "entity_id")),
     }
-    if not (bad_files or bad_articles or any(ids for _, ids in bad_links.values())):
+    # rows that point at a rejected paragraph or anomaly (a page's copies) go with it
+    bad_refs = {
+        "paragraph_id": ("fact_paragraph", bad("fact_paragraph", "paragraph_id")),
+        "anomaly_id": ("dq_anomaly", bad("dq_anomaly", "anomaly_id")),
+    }
+    if not (
+        bad_files
+        or bad_articles
+        or any(ids for _, ids in bad_links.values())
+        or any(ids for _, ids in bad_refs.values())
+    ):
         return good
     out = {}
     for name, df in good.items():
@@ -127,5 +138,8 @@ def _cascade(
         if name in bad_links:
             column, ids = bad_links[name]
             keep &= ~df[column].isin(ids)
+        for column, (owner, ids) in bad_refs.items():
+            if ids and name != owner and column in df.columns:
+                keep &= ~df[column].isin(ids)
         out[name] = df[keep]
     return out
