@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import hashlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,6 +94,12 @@ def warm_up() -> None:
     add_page(batch, SourceFile("warm-up.txt", "0" * 64, 0), parse_page(_WARM_UP_PAGE), "", now)
     batch.rank_keywords()
     validate(batch.frames())
+
+
+def start_worker(niceness: int) -> None:
+    """Prepare a worker process: lower its priority by `niceness`, then warm it up."""
+    os.nice(niceness)
+    warm_up()
 
 
 def process_batch(

@@ -67,9 +67,16 @@ def test_the_local_api_dies_with_a_killed_command(tmp_path):
     assert not server.is_running()
 
 
-def test_workers_yield_the_cpu_to_the_writer():
+def test_workers_yield_the_cpu_to_the_writer_and_never_import_prefect():
     from newsetl.orchestration.tasks import WORKER_NICENESS, worker_pool
 
     with worker_pool(2) as pool:
         niceness = pool.submit(os.nice, 0).result()
+        imported = pool.submit(_imported, ("prefect", "newsetl.orchestration")).result()
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
+    assert imported == {"prefect": False, "newsetl.orchestration": False}
+
+
+def _imported(modules: tuple[str, ...]) -> dict[str, bool]:
+    """Which of `modules` this process has imported."""
+    return {m: m in sys.modules for m in modules}

@@ -9,7 +9,6 @@ cluster the task runs on a Dask worker instead and processes its batch there.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -28,12 +27,6 @@ from newsetl.warehouse import ledger, store
 WORKER_NICENESS = 15
 
 
-def _start_worker() -> None:
-    """Lower this worker's priority below the writer's, then warm it up."""
-    os.nice(WORKER_NICENESS)
-    batch.warm_up()
-
-
 @contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     """`workers` local processes for batches while inside; None (inline) when below 2."""
@@ -42,7 +35,11 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         return
     # spawn, not fork: the flow's process runs threads and holds the warehouse lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+    # The initializer and the work are core functions (`newsetl.batch`): a worker imports
+    # what processing needs, never Prefect (0.05 GB a worker).
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=batch.start_worker, initargs=(WORKER_NICENESS,)
+    ) as pool:
         yield pool
 
 
