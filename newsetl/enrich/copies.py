@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 
 from newsetl.enrich.signatures import RepeatedSpan, repeated_spans
-from newsetl.language.textnorm import normalize_text
+from newsetl.language.textnorm import normalize_text, text_hash
 from newsetl.tables.keys import group_id
 
 EXCERPT_CHARS = 80
@@ -133,7 +133,7 @@ def dropped_copies(raw: str, file_id: str, dropped: list[dict], paras: list[dict
 def _span_copies(p: dict, s: RepeatedSpan, page: str) -> list[dict]:
     """The two copies of one repeated span, placed in the page where they are found."""
     text = p["text"][s.first : s.first + s.length]
-    key = _sha1(normalize_text(text))
+    key = text_hash(text)
     r1 = page.find(text, p["start_offset"], p["end_offset"])
     r2 = page.find(text, r1 + len(text), p["end_offset"]) if r1 >= 0 else -1
     ids = {"article_id": p["article_id"], "paragraph_id": p["paragraph_id"]}

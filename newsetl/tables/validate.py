@@ -115,7 +115,6 @@ def _cascade(
         "bridge_article_person": ("person_id", bad("dim_person", "person_id")),
         "bridge_article_entity": ("entity_id", bad("dim_entity", "entity_id")),
     }
-    # rows that point at a rejected paragraph or anomaly (a page's copies) go with it
     bad_refs = {
         "paragraph_id": ("fact_paragraph", bad("fact_paragraph", "paragraph_id")),
         "anomaly_id": ("dq_anomaly", bad("dq_anomaly", "anomaly_id")),
