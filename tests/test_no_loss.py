@@ -122,3 +122,23 @@ def test_a_row_failing_a_table_wide_check_is_rejected_once() -> None:
         ("fact_article", "an article's offsets are ordered and inside the raw text", None)
     ]
     assert "fact_article" not in good or good["fact_article"].empty
+
+
+def test_a_non_text_value_in_a_text_column_is_rejected_by_its_row() -> None:
+    """A text column holding a number fails its type check on that row alone, with the value
+    named, as pandera's own string type reports it; the other rows pass."""
+    import datetime as dt
+
+    batch = Batch()
+    for name in ("article.txt", "photo.txt"):
+        page = parse_page(SHAPES[name])
+        add_page(batch, SourceFile(name, "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
+    frames = batch.frames()
+    titles = frames["fact_article"]["title"].astype(object)
+    titles.iloc[0] = 42
+    frames["fact_article"]["title"] = titles
+    good, rejections = validate(frames)
+    typed = [r for r in rejections if r.check.startswith("dtype(")]
+    assert [(r.table, r.column, r.value) for r in typed] == [("fact_article", "title", "42")]
+    assert typed[0].row_key == frames["fact_article"]["article_id"].iloc[0]
+    assert len(good["fact_article"]) == len(frames["fact_article"]) - 1

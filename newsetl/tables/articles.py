@@ -5,6 +5,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from newsetl.tables import keys, patterns
+from newsetl.tables.text import Text
 
 
 class ArticleSchema(pa.DataFrameModel):
@@ -15,11 +16,11 @@ class ArticleSchema(pa.DataFrameModel):
     each is an item, as long as it has a headline, a body or a caption.
     """
 
-    article_id: Series[str] = pa.Field(unique=True, str_matches=patterns.ARTICLE_ID)
-    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
+    article_id: Series[Text] = pa.Field(unique=True, str_matches=patterns.ARTICLE_ID)
+    file_id: Series[Text] = pa.Field(str_matches=patterns.FILE_ID)
     item_no: Series[int] = pa.Field(ge=1)
-    kind: Series[str] = pa.Field(isin=list(patterns.ITEM_KINDS))
-    title: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1, "max_value": 120})
+    kind: Series[Text] = pa.Field(isin=list(patterns.ITEM_KINDS))
+    title: Series[Text] = pa.Field(nullable=True, str_length={"min_value": 1, "max_value": 120})
     date_key: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         coerce=True,
@@ -29,7 +30,7 @@ class ArticleSchema(pa.DataFrameModel):
     date_confidence: Series[float] = pa.Field(
         nullable=True, coerce=True, in_range={"min_value": 0, "max_value": 1}
     )
-    body: Series[str] = pa.Field()
+    body: Series[Text] = pa.Field()
     n_paragraphs: Series[int] = pa.Field(ge=0)
     n_chars: Series[int] = pa.Field(ge=0)
     n_tokens: Series[int] = pa.Field(ge=0)
@@ -63,13 +64,13 @@ class ArticleSchema(pa.DataFrameModel):
 class ParagraphSchema(pa.DataFrameModel):
     """fact_paragraph: one row per repaired body paragraph."""
 
-    paragraph_id: Series[str] = pa.Field(unique=True, str_matches=patterns.PARAGRAPH_ID)
-    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
-    file_id: Series[str] = pa.Field(str_matches=patterns.FILE_ID)
+    paragraph_id: Series[Text] = pa.Field(unique=True, str_matches=patterns.PARAGRAPH_ID)
+    article_id: Series[Text] = pa.Field(str_matches=patterns.ARTICLE_ID)
+    file_id: Series[Text] = pa.Field(str_matches=patterns.FILE_ID)
     seq: Series[int] = pa.Field(ge=1)
-    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    text: Series[Text] = pa.Field(str_length={"min_value": 1})
     n_chars: Series[int] = pa.Field(gt=0)
-    norm_hash: Series[str] = pa.Field(str_matches=patterns.SHA1)
+    norm_hash: Series[Text] = pa.Field(str_matches=patterns.SHA1)
     n_tokens: Series[int] = pa.Field(gt=0)
     start_offset: Series[int] = pa.Field(ge=0)
     end_offset: Series[int] = pa.Field(ge=0)
@@ -94,10 +95,10 @@ class ParagraphSchema(pa.DataFrameModel):
 class ArticleKeywordSchema(pa.DataFrameModel):
     """fact_article_keyword: ranked keywords of an article by method."""
 
-    article_id: Series[str] = pa.Field(str_matches=patterns.ARTICLE_ID)
-    method: Series[str] = pa.Field(isin=list(patterns.KEYWORD_METHODS))
+    article_id: Series[Text] = pa.Field(str_matches=patterns.ARTICLE_ID)
+    method: Series[Text] = pa.Field(isin=list(patterns.KEYWORD_METHODS))
     rank: Series[int] = pa.Field(ge=1)
-    keyword: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 40})
+    keyword: Series[Text] = pa.Field(str_length={"min_value": 1, "max_value": 40})
     weight: Series[float] = pa.Field(gt=0)
 
     class Config:

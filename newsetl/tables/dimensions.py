@@ -4,20 +4,21 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from newsetl.tables import patterns
+from newsetl.tables.text import Text
 
 
 class SourceFileSchema(pa.DataFrameModel):
     """dim_source_file: one row per page file version, raw text verbatim."""
 
-    file_id: Series[str] = pa.Field(unique=True, str_matches=patterns.FILE_ID)
-    path: Series[str] = pa.Field(str_length={"min_value": 1})
-    sha256: Series[str] = pa.Field(str_matches=patterns.SHA256)
+    file_id: Series[Text] = pa.Field(unique=True, str_matches=patterns.FILE_ID)
+    path: Series[Text] = pa.Field(str_length={"min_value": 1})
+    sha256: Series[Text] = pa.Field(str_matches=patterns.SHA256)
     size_bytes: Series[int] = pa.Field(gt=0)
-    encoding: Series[str] = pa.Field(isin=list(patterns.ENCODINGS))
-    raw_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    encoding: Series[Text] = pa.Field(isin=list(patterns.ENCODINGS))
+    raw_text: Series[Text] = pa.Field(str_length={"min_value": 1})
     n_chars: Series[int] = pa.Field(gt=0)
     n_items: Series[int] = pa.Field(ge=0)
-    status: Series[str] = pa.Field(isin=list(patterns.FILE_STATUSES))
+    status: Series[Text] = pa.Field(isin=list(patterns.FILE_STATUSES))
 
     @pa.dataframe_check(error="n_chars equals the length of raw_text")
     @classmethod
@@ -46,13 +47,13 @@ class DateSchema(pa.DataFrameModel):
 class PersonSchema(pa.DataFrameModel):
     """dim_person: people named in bylines."""
 
-    person_id: Series[str] = pa.Field(str_matches=patterns.PERSON_ID)
-    name: Series[str] = pa.Field(str_matches=patterns.PERSON_NAME)
+    person_id: Series[Text] = pa.Field(str_matches=patterns.PERSON_ID)
+    name: Series[Text] = pa.Field(str_matches=patterns.PERSON_NAME)
 
 
 class EntitySchema(pa.DataFrameModel):
     """dim_entity: people, places and organisations named in the text."""
 
-    entity_id: Series[str] = pa.Field(str_matches=patterns.ENTITY_ID)
-    name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 40})
-    entity_type: Series[str] = pa.Field(isin=list(patterns.ENTITY_TYPES))
+    entity_id: Series[Text] = pa.Field(str_matches=patterns.ENTITY_ID)
+    name: Series[Text] = pa.Field(str_length={"min_value": 2, "max_value": 40})
+    entity_type: Series[Text] = pa.Field(isin=list(patterns.ENTITY_TYPES))

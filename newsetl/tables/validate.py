@@ -44,12 +44,17 @@ def validate(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], 
             rejections.extend(found.values())
             rows = {index for index, _, _ in found}
             bad_rows[name] = set(df.index) if None in rows else rows
-    good = {name: df.drop(index=list(bad_rows.get(name, ()))) for name, df in frames.items()}
+    good = {
+        name: df.drop(index=list(bad_rows[name])) if name in bad_rows else df
+        for name, df in frames.items()
+    }
     good = _cascade(frames, good, bad_rows)
-    return {
-        name: df.drop(columns=[c for c in CHECK_ONLY_COLUMNS if c in df.columns])
-        for name, df in good.items()
-    }, rejections
+    return {name: _without_check_columns(df) for name, df in good.items()}, rejections
+
+
+def _without_check_columns(df: pd.DataFrame) -> pd.DataFrame:
+    dropped = [c for c in CHECK_ONLY_COLUMNS if c in df.columns]
+    return df.drop(columns=dropped) if dropped else df
 
 
 def _rejections(
