@@ -90,11 +90,10 @@ def cut(text: str, hmm: bool = True) -> list[str]:
 def entities(tagged: Iterable[tuple[str, str]]) -> Counter[tuple[str, str]]:
     """Mentions of (name, entity type) found by part-of-speech tags."""
     found: Counter[tuple[str, str]] = Counter()
-    for word, pos in tagged:
-        kind = ENTITY_POS.get(pos)
-        if kind is None or len(word) < 2:
+    # Count the tagged names first (one C-level count), then judge each distinct one.
+    for (word, pos), mentions in Counter(t for t in tagged if t[1] in ENTITY_POS).items():
+        kind = ENTITY_POS[pos]
+        if len(word) < 2 or (kind == "person" and (len(word) > 4 or word[0] not in SURNAMES)):
             continue
-        if kind == "person" and (len(word) > 4 or word[0] not in SURNAMES):
-            continue
-        found[(word, kind)] += 1
+        found[(word, kind)] += mentions
     return found
