@@ -3,7 +3,9 @@
     python scripts/profile_stages.py FOLDER [--files N] [--batch 200] [--profile parse|segment]
 
 Decodes, parses, segments, validates and loads batches into a fresh warehouse, then prints
-the seconds and MB/s of each stage; `--profile` adds a cProfile of the parser or of the
+the seconds and MB/s of each stage and how many worker cores one writer keeps busy (the
+workers' seconds per MB over the load's, the load sharing one connection as a run's loads
+do); `--profile` adds a cProfile of the parser or of the
 segmentation (the functions with the most time of their own).
 """
 
@@ -42,7 +44,7 @@ def main() -> None:
     batch.warm_up()
     seconds: Counter[str] = Counter()
     size = 0
-    with tempfile.TemporaryDirectory() as tmp, store.connection(Path(tmp) / "w.duckdb") as con:
+    with tempfile.TemporaryDirectory() as tmp, store.loading(Path(tmp) / "w.duckdb") as con:
         store.migrate(con)
         for i in range(0, len(entries), args.batch):
             result = batch.process_batch(args.folder, entries[i : i + args.batch], "profile")
@@ -51,6 +53,9 @@ def main() -> None:
             seconds["load"] += time.perf_counter() - tick
             seconds.update(result.seconds)
             size += result.size_bytes
+        tick = time.perf_counter()
+        con.execute("CHECKPOINT")  # what closing the run's connection does
+        seconds["load"] += time.perf_counter() - tick
     mb = size / 1e6
     print(f"{len(entries)} files, {mb:.1f} MB")
     for stage in ledger.STAGES:
@@ -58,6 +63,9 @@ def main() -> None:
             print(f"  {stage:13s} {seconds[stage]:8.2f} s {mb / seconds[stage]:8.2f} MB/s")
     total = sum(seconds.values())
     print(f"  {'all':13s} {total:8.2f} s {mb / total:8.2f} MB/s")
+    if seconds["load"]:
+        worker = total - seconds["load"]
+        print(f"one writer keeps {worker / seconds['load']:.1f} worker cores busy")
     if args.profile:
         profile(args.folder, files, args.profile)
 
