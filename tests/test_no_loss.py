@@ -142,3 +142,19 @@ def test_a_non_text_value_in_a_text_column_is_rejected_by_its_row() -> None:
     assert [(r.table, r.column, r.value) for r in typed] == [("fact_article", "title", "42")]
     assert typed[0].row_key == frames["fact_article"]["article_id"].iloc[0]
     assert len(good["fact_article"]) == len(frames["fact_article"]) - 1
+
+
+def test_a_paragraph_of_two_lines_is_rejected() -> None:
+    """A paragraph's tokens are stored one per line, so its text must be one line."""
+    import datetime as dt
+
+    batch = Batch()
+    page = parse_page(SHAPES["article.txt"])
+    add_page(batch, SourceFile("a.txt", "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
+    frames = batch.frames()
+    text = frames["fact_paragraph"].loc[0, "text"]
+    frames["fact_paragraph"].loc[0, "text"] = text[:3] + "\n" + text[4:]
+    _, rejections = validate(frames)
+    assert [(r.table, r.check, r.column) for r in rejections] == [
+        ("fact_paragraph", "a paragraph is one line (its tokens are stored one per line)", "text")
+    ]

@@ -155,6 +155,12 @@ def test_schema_version_is_recorded(seeded_warehouse):
     assert versions == [v for v, _, _ in store.migrations()]
 
 
+# Columns of the older schema that a later migration replaced, rebuilt from their successors.
+OLD_COLUMNS = {
+    ("fact_paragraph", "tokens"): "string_split(token_text, chr(10))",
+}
+
+
 def test_migrating_an_older_warehouse_keeps_every_row(seeded_warehouse, tmp_path, monkeypatch):
     db, _ = seeded_warehouse
     older = tmp_path / "older.duckdb"
@@ -166,7 +172,10 @@ def test_migrating_an_older_warehouse_keeps_every_row(seeded_warehouse, tmp_path
         for table in store.DATA_TABLES:
             if table == "dq_page_copy":  # added by migration 9
                 continue
-            cols = ", ".join(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
+            cols = ", ".join(
+                OLD_COLUMNS.get((table, r[0]), r[0])
+                for r in con.execute(f"DESCRIBE {table}").fetchall()
+            )
             con.execute(f"INSERT INTO {table} SELECT {cols} FROM seeded.{table}")
         con.execute("DETACH seeded")
     monkeypatch.setattr(store, "migrations", lambda: every)
@@ -187,6 +196,27 @@ def test_migrating_an_older_warehouse_keeps_every_row(seeded_warehouse, tmp_path
         assert con.execute("SELECT count(*) FROM dq_page_copy_pending").fetchone()[0] == 0
     new_columns = {"fact_article": ("captions",)}
     assert snapshot(older, new_columns) == snapshot(db, new_columns)
+
+
+def test_v_token_gives_every_paragraph_its_tokens(seeded_warehouse):
+    """The tokens stored one per line are the segmenter's, in order, for every paragraph;
+    pieced together they are its text."""
+    from newsetl.language import tokens
+
+    db, _ = seeded_warehouse
+    texts = dict(rows(db, "SELECT paragraph_id, text FROM fact_paragraph"))
+    rebuilt = dict(
+        rows(
+            db,
+            "SELECT paragraph_id, list(token ORDER BY position) FROM v_token GROUP BY paragraph_id",
+        )
+    )
+    assert len(texts) > 100 and rebuilt.keys() == texts.keys()
+    for pid, text in texts.items():
+        assert rebuilt[pid] == tokens.cut(text)
+        assert "".join(rebuilt[pid]) == text
+    split = "len(string_split(token_text, chr(10)))"
+    assert rows(db, f"SELECT count(*) FROM fact_paragraph WHERE n_tokens <> {split}") == [(0,)]
 
 
 def test_duckdb_cli_opens_the_warehouse(seeded_warehouse, tmp_path):

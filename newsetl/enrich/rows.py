@@ -144,7 +144,7 @@ def add_page(batch: Batch, src: SourceFile, page: Page, run_id: str, now: dt.dat
                     "text": para.text,
                     "n_chars": len(para.text),
                     "norm_hash": text_hash(para.text),
-                    "tokens": words,
+                    "token_text": "\n".join(words),
                     "n_tokens": len(words),
                     "start_offset": spans[0][0],
                     "end_offset": spans[-1][1],

@@ -81,6 +81,11 @@ class ParagraphSchema(pa.DataFrameModel):
     def offsets_inside_text(cls, df):
         return (df["start_offset"] <= df["end_offset"]) & (df["end_offset"] <= df["page_chars"])
 
+    @pa.check("text", error="a paragraph is one line (its tokens are stored one per line)")
+    @classmethod
+    def one_line(cls, text):
+        return ~text.str.contains("\n", regex=False)
+
     @pa.dataframe_check(error="n_chars equals the length of text")
     @classmethod
     def n_chars_matches_text(cls, df):
