@@ -118,6 +118,7 @@ def test_never_raises_and_offsets_in_range(text: str) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(page_text)
 @example("本报讯(记者朱江森)▲。")  # a dateline whose item holds nothing else
+@example("本报讯(记者朱江森)。卫东区卫东区本报记者 朱江森 摄\n的")  # "。" after a dateline
 def test_no_sentence_disappears_except_dropped_copies(text: str) -> None:
     page = parse_page(text)
     reading = _reading(page)

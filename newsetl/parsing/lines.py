@@ -158,7 +158,8 @@ def _split_line(content: str, start: int, gap: int) -> list[Unit]:
         if named:  # `本报讯 记者/黄丽 通讯员/杜娟　近日，…`
             rest = content[named.end() :]
             cut, people = len(content) - len(rest.lstrip(patterns.BLANKS)), named.group(0)
-        if len(content) > cut:
+        # A dateline heads a lead: one that a sentence end follows straight away heads none.
+        if len(content) > cut and content[cut] not in patterns.SENTENCE_END:
             head = content[:cut].rstrip(patterns.BLANKS)
             units.append(Unit("dateline", head, start, start + cut, gap, extra=people))
             content, start, gap = content[cut:], start + cut, 0
