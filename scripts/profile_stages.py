@@ -5,8 +5,8 @@
 Decodes, parses, segments, validates and loads batches into a fresh warehouse, then prints
 the seconds and MB/s of each stage and how many worker cores one writer keeps busy (the
 workers' seconds per MB over the load's, the load sharing one connection as a run's loads
-do); `--profile` adds a cProfile of the parser or of the
-segmentation (the functions with the most time of their own).
+do); `--profile` adds a cProfile of the parser or of the segmentation (the functions with
+the most time of their own).
 """
 
 from __future__ import annotations

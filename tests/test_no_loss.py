@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from newsetl.enrich.rows import Batch, SourceFile, add_page
@@ -109,13 +110,17 @@ def test_a_failing_row_is_one_quarantine_row_per_check(prefect_server, tmp_path:
     assert article_id in artifact.data and "old.txt" in artifact.data
 
 
-def test_a_row_failing_a_table_wide_check_is_rejected_once() -> None:
-    import datetime as dt
-
+def _frames(*shapes: str) -> dict:
+    """The unvalidated frames of a batch of the named item shapes, one page each."""
     batch = Batch()
-    page = parse_page(SHAPES["article.txt"])
-    add_page(batch, SourceFile("a.txt", "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
-    frames = batch.frames()
+    for name in shapes:
+        page = parse_page(SHAPES[name])
+        add_page(batch, SourceFile(name, "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
+    return batch.frames()
+
+
+def test_a_row_failing_a_table_wide_check_is_rejected_once() -> None:
+    frames = _frames("article.txt")
     frames["fact_article"].loc[0, "end_offset"] = 10**6  # past the end of the page
     good, rejections = validate(frames)
     assert [(r.table, r.check, r.column) for r in rejections] == [
@@ -127,13 +132,7 @@ def test_a_row_failing_a_table_wide_check_is_rejected_once() -> None:
 def test_a_non_text_value_in_a_text_column_is_rejected_by_its_row() -> None:
     """A text column holding a number fails its type check on that row alone, with the value
     named, as pandera's own string type reports it; the other rows pass."""
-    import datetime as dt
-
-    batch = Batch()
-    for name in ("article.txt", "photo.txt"):
-        page = parse_page(SHAPES[name])
-        add_page(batch, SourceFile(name, "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
-    frames = batch.frames()
+    frames = _frames("article.txt", "photo.txt")
     titles = frames["fact_article"]["title"].astype(object)
     titles.iloc[0] = 42
     frames["fact_article"]["title"] = titles
@@ -146,12 +145,7 @@ def test_a_non_text_value_in_a_text_column_is_rejected_by_its_row() -> None:
 
 def test_a_paragraph_of_two_lines_is_rejected() -> None:
     """A paragraph's tokens are stored one per line, so its text must be one line."""
-    import datetime as dt
-
-    batch = Batch()
-    page = parse_page(SHAPES["article.txt"])
-    add_page(batch, SourceFile("a.txt", "0" * 64, 10), page, "r", dt.datetime(2025, 1, 1))
-    frames = batch.frames()
+    frames = _frames("article.txt")
     text = frames["fact_paragraph"].loc[0, "text"]
     frames["fact_paragraph"].loc[0, "text"] = text[:3] + "\n" + text[4:]
     _, rejections = validate(frames)
